@@ -27,6 +27,8 @@ import java.util.Objects;
  * @param unlisted whether listings hide it (it still serves requests)
  * @param loadOnStartup whether the gateway loads it at start
  * @param stopTimeout how long a graceful stop may take, or {@code null} for the global default
+ * @param options backend-specific per-model settings (a command backend's {@code cmd} and {@code
+ *     proxy}, say), as configured
  */
 public record ModelDescriptor(
         String id,
@@ -44,7 +46,8 @@ public record ModelDescriptor(
         String group,
         boolean unlisted,
         boolean loadOnStartup,
-        Duration stopTimeout) {
+        Duration stopTimeout,
+        Map<String, Object> options) {
 
     public ModelDescriptor {
         Objects.requireNonNull(id, "id");
@@ -57,6 +60,15 @@ public record ModelDescriptor(
         env = Map.copyOf(env);
         metadata = Map.copyOf(metadata);
         gpus = List.copyOf(gpus);
+        options = Map.copyOf(options);
+    }
+
+    /** All the names this model answers to: its id, then its aliases. */
+    public List<String> names() {
+        List<String> names = new ArrayList<>(aliases.size() + 1);
+        names.add(id);
+        names.addAll(aliases);
+        return names;
     }
 
     public static Builder builder(String id, String backend) {
@@ -78,7 +90,8 @@ public record ModelDescriptor(
                 .group(group)
                 .unlisted(unlisted)
                 .loadOnStartup(loadOnStartup)
-                .stopTimeout(stopTimeout);
+                .stopTimeout(stopTimeout)
+                .options(options);
     }
 
     /** Builds a {@link ModelDescriptor}; every field but id and backend is optional. */
@@ -99,6 +112,7 @@ public record ModelDescriptor(
         private boolean unlisted;
         private boolean loadOnStartup;
         private Duration stopTimeout;
+        private Map<String, Object> options = new LinkedHashMap<>();
 
         private Builder(String id, String backend) {
             this.id = id;
@@ -197,6 +211,11 @@ public record ModelDescriptor(
             return this;
         }
 
+        public Builder options(Map<String, Object> value) {
+            this.options = new LinkedHashMap<>(value);
+            return this;
+        }
+
         public ModelDescriptor build() {
             return new ModelDescriptor(
                     id,
@@ -214,7 +233,8 @@ public record ModelDescriptor(
                     group,
                     unlisted,
                     loadOnStartup,
-                    stopTimeout);
+                    stopTimeout,
+                    options);
         }
     }
 }

@@ -1,0 +1,98 @@
+package dev.switchboard.core.command;
+
+import dev.switchboard.core.spi.Backend;
+import dev.switchboard.core.spi.BackendConfig;
+import dev.switchboard.core.spi.ByteSizes;
+import dev.switchboard.core.spi.LaunchContext;
+import dev.switchboard.core.spi.LaunchSpec;
+import dev.switchboard.core.spi.MemoryEstimate;
+import dev.switchboard.core.spi.ModelDescriptor;
+import dev.switchboard.core.spi.ModelSource;
+import dev.switchboard.core.spi.Placement;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Runs any engine with an OpenAI-compatible HTTP server from a command line, llama-swap style. Per
+ * model ({@link ModelDescriptor#options()}): {@code cmd} (required, with macros {@code ${PORT}},
+ * {@code ${MODEL_ID}} and the backend's {@code macros}), {@code proxy} (default {@code
+ * http://127.0.0.1:${PORT}}), {@code checkEndpoint} (default {@code /health}, {@code none} to skip),
+ * {@code cmdStop} (with {@code ${PID}}), {@code useModelName}, {@code memory} (such as {@code 8GiB}).
+ * Engines run under the supervisor's guard, so they die with the gateway.
+ */
+final class CommandBackend implements Backend {
+    private final BackendConfig config;
+    private final Map<String, String> macros;
+    private final Duration startTimeout;
+
+    CommandBackend(BackendConfig config) {
+        this.config = config;
+        Object raw = config.options().getOrDefault("macros", Map.of());
+        if (!(raw instanceof Map<?, ?> map)) {
+            throw new IllegalArgumentException("backend '" + config.name() + "': option 'macros' must be a map");
+        }
+        this.macros = map.entrySet().stream()
+                .collect(Collectors.toMap(e -> String.valueOf(e.getKey()), e -> String.valueOf(e.getValue())));
+        this.startTimeout = config.duration("startTimeout").orElse(Duration.ofMinutes(5));
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public List<ModelSource> sources() {
+        return List.of(); // command models are declared in configuration, one by one
+    }
+
+    @Override
+    public MemoryEstimate estimate(ModelDescriptor model) {
+        Object memory = model.options().get("memory");
+        return memory == null
+                ? MemoryEstimate.none()
+                : MemoryEstimate.ofBytes(ByteSizes.parse(memory.toString()), 0, 0);
+    }
+
+    @Override
+    public LaunchSpec launch(ModelDescriptor model, Placement placement, LaunchContext context) {
+        Map<String, String> values = new HashMap<>(macros);
+        values.put("PORT", Integer.toString(context.port()));
+        values.put("MODEL_ID", model.id());
+        Object cmd = model.options().get("cmd");
+        if (cmd == null) {
+            throw new IllegalArgumentException("model '" + model.id() + "': 'cmd' is required for a command backend");
+        }
+        List<String> command = CommandLine.split(CommandLine.expand(cmd.toString(), values));
+        String proxy = CommandLine.expand(
+                String.valueOf(model.options().getOrDefault("proxy", "http://127.0.0.1:${PORT}")), values);
+        String check = String.valueOf(model.options().getOrDefault("checkEndpoint", "/health"));
+        String upstreamName = String.valueOf(model.options().getOrDefault("useModelName", model.id()));
+        LaunchSpec.Builder spec = LaunchSpec.builder(URI.create(proxy), upstreamName)
+                .command(command)
+                .env(model.env())
+                .healthPath(check.equals("none") ? "" : check)
+                .exitsOnStdinEof(false)
+                .startTimeout(startTimeout);
+        Object stop = model.options().get("cmdStop");
+        if (stop != null) {
+            spec.stopCommand(CommandLine.split(stop.toString()));
+        }
+        if (placement.onGpu()) {
+            spec.env(
+                    "CUDA_VISIBLE_DEVICES",
+                    placement.gpuIds().stream().map(String::valueOf).collect(Collectors.joining(",")));
+        }
+        return spec.build();
+    }
+
+    /** The backend's macros, for configuration checks. */
+    Map<String, String> macros() {
+        return new LinkedHashMap<>(macros);
+    }
+}

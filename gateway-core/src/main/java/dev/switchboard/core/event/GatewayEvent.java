@@ -1,0 +1,23 @@
+package dev.switchboard.core.event;
+
+import dev.switchboard.core.lifecycle.ModelState;
+import java.time.Instant;
+
+/** Something that happened to a model, as listeners and the events stream see it. Immutable. */
+public sealed interface GatewayEvent {
+
+    String model();
+
+    Instant at();
+
+    /**
+     * A model moved between states.
+     *
+     * @param reason why, in words: {@code request}, {@code evicted for 'b'}, {@code idle for 600s}
+     */
+    record StateChanged(String model, ModelState from, ModelState to, String reason, Instant at)
+            implements GatewayEvent {}
+
+    /** A loading engine reported its progress in [0, 1]. */
+    record LoadProgress(String model, double progress, Instant at) implements GatewayEvent {}
+}

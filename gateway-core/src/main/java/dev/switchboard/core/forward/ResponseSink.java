@@ -1,0 +1,16 @@
+package dev.switchboard.core.forward;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+
+/** Where a relayed response goes: the HTTP server's response, or anything an embedder provides. */
+public interface ResponseSink {
+
+    /** Sets status and headers; called once, before any body byte. */
+    void begin(int status, Map<String, List<String>> headers) throws IOException;
+
+    /** The raw body stream; the forwarder flushes it at every SSE event boundary. */
+    OutputStream body() throws IOException;
+}

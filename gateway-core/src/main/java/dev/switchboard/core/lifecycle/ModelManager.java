@@ -1,0 +1,740 @@
+package dev.switchboard.core.lifecycle;
+
+import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.event.EventBus;
+import dev.switchboard.core.event.GatewayEvent;
+import dev.switchboard.core.process.ChildProcess;
+import dev.switchboard.core.process.LogBuffer;
+import dev.switchboard.core.process.StartFailure;
+import dev.switchboard.core.process.Supervisor;
+import dev.switchboard.core.spi.Backend;
+import dev.switchboard.core.spi.ChildSignal;
+import dev.switchboard.core.spi.LaunchContext;
+import dev.switchboard.core.spi.LaunchSpec;
+import dev.switchboard.core.spi.ModelDescriptor;
+import dev.switchboard.core.spi.Placement;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer of model state. Every transition happens under one lock; slow work (spawning,
+ * readiness, stopping) runs on virtual threads and re-enters the lock to record its outcome.
+ *
+ * <ul>
+ *   <li>Single flight: one start per model; every request waiting for it shares the outcome.
+ *   <li>Capacity is reserved when a start is decided, so concurrent cold requests never overbook
+ *       the loaded limit.
+ *   <li>Waiting requests form a bounded FIFO queue with one entry per model; a full queue gives 429,
+ *       a wait past the queue timeout 503. A waiter that leaves causes no eviction.
+ *   <li>Only idle models are evicted, least recently used first; a model just started for waiting
+ *       requests is leased to them before anyone else can see it idle.
+ *   <li>A stopping model takes no new requests: they wait for its next start.
+ * </ul>
+ */
+public final class ModelManager implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ModelManager.class);
+    private static final int LOG_LINES = 500;
+
+    private final Map<String, Backend> backends;
+    private final Supervisor supervisor;
+    private final HttpClient http;
+    private final SchedulerConfig config;
+    private final EventBus events;
+    private final IntSupplier gatewayPort;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final Map<String, Slot> slots = new HashMap<>();
+    private final ArrayDeque<Demand> queue = new ArrayDeque<>();
+    private final ScheduledExecutorService timers;
+    private int waiting;
+    private boolean closed;
+    private boolean pumping;
+    private boolean repump;
+
+    public ModelManager(
+            Map<String, Backend> backends,
+            Supervisor supervisor,
+            HttpClient http,
+            SchedulerConfig config,
+            EventBus events,
+            IntSupplier gatewayPort) {
+        this.backends = Map.copyOf(backends);
+        this.supervisor = supervisor;
+        this.http = http;
+        this.config = config;
+        this.events = events;
+        this.gatewayPort = gatewayPort;
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "switchboard-timers");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timers.scheduleWithFixedDelay(this::unloadIdleModels, 1, 1, TimeUnit.SECONDS);
+    }
+
+    public SchedulerConfig config() {
+        return config;
+    }
+
+    /**
+     * Leases the model for one request, loading it first when needed. The future completes when the
+     * model is ready for this request, or fails with a {@link GatewayException}. Cancelling it
+     * (the client went away) takes the request out of the queue.
+     *
+     * @param autoload whether an unloaded model may be loaded for this request
+     */
+    public CompletableFuture<Lease> acquire(ModelDescriptor model, boolean autoload) {
+        lock.lock();
+        try {
+            if (closed) {
+                return CompletableFuture.failedFuture(
+                        GatewayException.unavailable("the gateway is shutting down", null));
+            }
+            Slot slot = slot(model);
+            if (slot.state == ModelState.READY) {
+                return CompletableFuture.completedFuture(lease(slot));
+            }
+            if (!autoload && !slot.state.holdsEngine()) {
+                return CompletableFuture.failedFuture(GatewayException.unavailable(
+                        "model '" + model.id() + "' is not loaded and autoload is disabled", null));
+            }
+            if (slot.state == ModelState.FAILED && slot.inBackoff(config.restartBackoff())) {
+                return CompletableFuture.failedFuture(
+                        GatewayException.unavailable(slot.failure + "; retrying shortly", config.restartBackoff()));
+            }
+            if (waiting >= config.maxWaiting()) {
+                return CompletableFuture.failedFuture(
+                        GatewayException.queueFull(config.maxWaiting(), Duration.ofSeconds(1)));
+            }
+            Demand demand = demandFor(model.id());
+            Waiter waiter = new Waiter(demand);
+            demand.waiters.add(waiter);
+            waiting++;
+            waiter.future.whenComplete((lease, error) -> {
+                if (waiter.future.isCancelled()) {
+                    leave(waiter);
+                }
+            });
+            timers.schedule(() -> timeOut(waiter), config.queueTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            pump();
+            return waiter.future;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Loads a model without a request (llama.cpp's {@code POST /models/load}). Returns at once; the
+     * future completes when the model is ready.
+     *
+     * @throws GatewayException 400 when the model is already loaded or loading
+     */
+    public CompletableFuture<Void> load(ModelDescriptor model) {
+        lock.lock();
+        try {
+            Slot slot = slot(model);
+            if (slot.state == ModelState.READY || slot.state == ModelState.STARTING) {
+                throw GatewayException.invalidRequest("model is already loaded");
+            }
+        } finally {
+            lock.unlock();
+        }
+        return acquire(model, true).thenAccept(Lease::close);
+    }
+
+    /**
+     * Unloads a model: new requests wait for its next start, in-flight requests drain (bounded by
+     * the stop timeout), then its engine stops.
+     *
+     * @return completes when the engine has exited
+     * @throws GatewayException 400 when the model is not loaded
+     */
+    public CompletableFuture<Void> unload(String modelId, String reason) {
+        lock.lock();
+        try {
+            Slot slot = slots.get(modelId);
+            if (slot == null || !(slot.state == ModelState.READY || slot.state == ModelState.SLEEPING)) {
+                throw GatewayException.invalidRequest("model is not loaded");
+            }
+            return stop(slot, reason);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A snapshot of every model the manager has seen. */
+    public Map<String, ModelStatus> statuses() {
+        lock.lock();
+        try {
+            Map<String, ModelStatus> result = new HashMap<>();
+            slots.forEach((id, slot) -> result.put(id, slot.status()));
+            return result;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The status of one model, if the manager has seen it. */
+    public Optional<ModelStatus> status(String modelId) {
+        lock.lock();
+        try {
+            return Optional.ofNullable(slots.get(modelId)).map(Slot::status);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The output buffer of a model's engine (current or last run). */
+    public Optional<LogBuffer> logs(String modelId) {
+        lock.lock();
+        try {
+            return Optional.ofNullable(slots.get(modelId)).map(slot -> slot.output);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Requests waiting for a model now. */
+    public int waitingRequests() {
+        lock.lock();
+        try {
+            return waiting;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Stops accepting requests, fails the waiting ones, and stops every engine: in-flight requests
+     * get up to the stop timeout to finish.
+     */
+    @Override
+    public void close() {
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (Demand demand : queue) {
+                for (Waiter waiter : List.copyOf(demand.waiters)) {
+                    waiter.fail(GatewayException.unavailable("the gateway is shutting down", null));
+                }
+            }
+            queue.clear();
+            for (Slot slot : slots.values()) {
+                if (slot.state == ModelState.READY || slot.state == ModelState.SLEEPING) {
+                    stops.add(stop(slot, "shutdown"));
+                } else if (slot.stopping != null) {
+                    stops.add(slot.stopping);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        timers.shutdownNow();
+        for (CompletableFuture<Void> stop : stops) {
+            stop.join();
+        }
+        // Engines still starting are not in a stoppable state yet: take them down with the rest.
+        supervisor.stopAll(config.stopTimeout());
+    }
+
+    // ---- transitions, all under the lock ----
+
+    private Slot slot(ModelDescriptor model) {
+        Slot slot = slots.computeIfAbsent(model.id(), id -> new Slot(model));
+        if (!slot.state.holdsEngine()) {
+            slot.model = model; // pick up a reloaded catalog entry for the next start
+        }
+        return slot;
+    }
+
+    private Demand demandFor(String modelId) {
+        for (Demand demand : queue) {
+            if (demand.modelId.equals(modelId)) {
+                return demand;
+            }
+        }
+        Demand demand = new Demand(modelId);
+        queue.addLast(demand);
+        return demand;
+    }
+
+    private Lease lease(Slot slot) {
+        slot.leases++;
+        slot.lastUsed = Instant.now();
+        LaunchSpec spec = slot.spec;
+        return new Lease(slot.model, spec, () -> release(slot));
+    }
+
+    private void release(Slot slot) {
+        lock.lock();
+        try {
+            slot.leases--;
+            slot.lastUsed = Instant.now();
+            if (slot.leases == 0) {
+                changed.signalAll();
+                pump();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void leave(Waiter waiter) {
+        lock.lock();
+        try {
+            if (waiter.demand.waiters.remove(waiter)) {
+                waiting--;
+                if (waiter.demand.waiters.isEmpty() && !waiter.demand.started) {
+                    queue.remove(waiter.demand); // nobody wants it any more: no start, no eviction
+                }
+                pump();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void timeOut(Waiter waiter) {
+        if (waiter.future.isDone()) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (waiter.demand.waiters.contains(waiter)) {
+                waiter.fail(GatewayException.waitTimedOut(
+                        waiter.demand.modelId, config.queueTimeout(), Duration.ofSeconds(5)));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Serves the queue in arrival order: grants leases for ready models, starts models that fit,
+     * evicts idle models for the first demand that does not fit, and stops at the first demand that
+     * must wait. Re-entrant calls (a lease handed back while granting) run once more afterwards.
+     */
+    private void pump() {
+        if (pumping) {
+            repump = true;
+            return;
+        }
+        pumping = true;
+        try {
+            do {
+                repump = false;
+                pumpOnce();
+            } while (repump);
+        } finally {
+            pumping = false;
+        }
+    }
+
+    private void pumpOnce() {
+        Iterator<Demand> it = queue.iterator();
+        while (it.hasNext()) {
+            Demand demand = it.next();
+            Slot slot = slots.get(demand.modelId);
+            if (slot.state == ModelState.READY) {
+                it.remove();
+                for (Waiter waiter : List.copyOf(demand.waiters)) {
+                    waiter.grant(lease(slot));
+                }
+            } else if (!slot.state.holdsEngine()) {
+                if (demand.waiters.isEmpty()) {
+                    it.remove();
+                    continue;
+                }
+                List<Slot> victims = victimsFor(slot);
+                if (victims == null) {
+                    return; // busy models or stops under way are in the way: wait, keep the order
+                }
+                for (Slot victim : victims) {
+                    stop(victim, "evicted to make room for '" + slot.model.id() + "'");
+                }
+                if (!victims.isEmpty()) {
+                    return; // start once the room is really free
+                }
+                demand.started = true;
+                start(slot, "request");
+            }
+            // STARTING, STOPPING, SLEEPING: its own start or stop is under way
+        }
+    }
+
+    /**
+     * What must be evicted to start this model: an empty list when it fits, {@code null} when it
+     * must wait (for a busy model to go idle, or for stops already under way). Least recently used
+     * idle models go first.
+     */
+    private List<Slot> victimsFor(Slot candidate) {
+        int max = config.maxLoaded();
+        if (max == 0) {
+            return List.of();
+        }
+        long holding =
+                slots.values().stream().filter(s -> s.state.holdsEngine()).count();
+        long stopping = slots.values().stream()
+                .filter(s -> s.state == ModelState.STOPPING)
+                .count();
+        long needed = holding - max + 1;
+        if (needed <= 0) {
+            return List.of();
+        }
+        if (stopping >= needed) {
+            return null;
+        }
+        needed -= stopping;
+        List<Slot> idle = slots.values().stream()
+                .filter(s -> s != candidate && s.state == ModelState.READY && s.leases == 0)
+                .filter(s -> !wanted(s))
+                .sorted(Comparator.comparing((Slot s) -> s.lastUsed))
+                .toList();
+        return idle.size() < needed ? null : idle.subList(0, (int) needed);
+    }
+
+    /** A model someone is queued for is not idle, whatever its lease count says. */
+    private boolean wanted(Slot slot) {
+        return queue.stream().anyMatch(d -> d.modelId.equals(slot.model.id()) && !d.waiters.isEmpty());
+    }
+
+    private void start(Slot slot, String reason) {
+        Backend backend = backends.get(slot.model.backend());
+        if (backend == null) {
+            fail(
+                    slot,
+                    "model '" + slot.model.id() + "' names backend '" + slot.model.backend()
+                            + "', which is not configured",
+                    null);
+            return;
+        }
+        transition(slot, ModelState.STARTING, reason);
+        slot.progress = -1;
+        slot.output = new LogBuffer(LOG_LINES);
+        Placement placement = Placement.cpu();
+        slot.placement = placement;
+        ModelDescriptor model = slot.model;
+        LogBuffer output = slot.output;
+        log.info("starting model '{}' (reason: {})", model.id(), reason);
+        Thread.ofVirtual().name("start-" + model.id()).start(() -> runStart(slot, backend, model, placement, output));
+    }
+
+    private void runStart(Slot slot, Backend backend, ModelDescriptor model, Placement placement, LogBuffer output) {
+        ChildProcess child = null;
+        try {
+            LaunchSpec spec =
+                    backend.launch(model, placement, new LaunchContext(Supervisor.freePort(), gatewayPort.getAsInt()));
+            lock.lock();
+            try {
+                slot.spec = spec;
+            } finally {
+                lock.unlock();
+            }
+            if (spec.hasProcess()) {
+                lock.lock();
+                try {
+                    if (closed) {
+                        throw new StartFailure(
+                                "model '" + model.id() + "' not started: the gateway is shutting down",
+                                null,
+                                List.of());
+                    }
+                    // spawned under the lock so that close() either sees this child or prevents it
+                    child = supervisor.start(model.id(), spec, output, signal -> onSignal(slot, signal));
+                    slot.child = child;
+                } finally {
+                    lock.unlock();
+                }
+                ChildProcess started = child;
+                child.exit().thenAccept(code -> onExit(slot, started, code));
+                child.awaitReady(http);
+            }
+            ready(slot);
+        } catch (StartFailure failure) {
+            stopQuietly(child);
+            for (String line : failure.lastLines()) {
+                log.warn("[{}] {}", model.id(), line);
+            }
+            fail(
+                    slot,
+                    failure.getMessage(),
+                    failure.exitCode().isPresent() ? failure.exitCode().getAsInt() : null);
+        } catch (InterruptedException e) {
+            stopQuietly(child);
+            fail(slot, "model '" + model.id() + "' start was interrupted", null);
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            stopQuietly(child);
+            log.warn("model '{}' could not be launched", model.id(), e);
+            fail(slot, "model '" + model.id() + "' failed to start: " + e.getMessage(), null);
+        }
+    }
+
+    private void stopQuietly(ChildProcess child) {
+        if (child == null) {
+            return;
+        }
+        try {
+            child.stop(config.stopTimeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void ready(Slot slot) {
+        lock.lock();
+        try {
+            slot.failed = false;
+            slot.failure = null;
+            slot.progress = 1;
+            transition(slot, ModelState.READY, "engine ready");
+            log.info("model '{}' is ready", slot.model.id());
+            pump(); // leases go to its waiters before anyone can see it idle
+            if (closed) {
+                stop(slot, "shutdown");
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void fail(Slot slot, String message, Integer exitCode) {
+        lock.lock();
+        try {
+            slot.failed = true;
+            slot.failure = message;
+            slot.exitCode = exitCode;
+            slot.failedAt = System.nanoTime();
+            slot.child = null;
+            transition(slot, ModelState.FAILED, message);
+            log.warn(message);
+            Iterator<Demand> it = queue.iterator();
+            while (it.hasNext()) {
+                Demand demand = it.next();
+                if (demand.modelId.equals(slot.model.id())) {
+                    for (Waiter waiter : List.copyOf(demand.waiters)) {
+                        waiter.fail(GatewayException.startFailed(message));
+                    }
+                    it.remove();
+                }
+            }
+            pump();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void onSignal(Slot slot, ChildSignal signal) {
+        if (signal instanceof ChildSignal.Loading loading) {
+            lock.lock();
+            try {
+                slot.progress = loading.progress();
+            } finally {
+                lock.unlock();
+            }
+            events.publish(new GatewayEvent.LoadProgress(slot.model.id(), loading.progress(), Instant.now()));
+        }
+    }
+
+    /** An engine exited: expected when stopping, a crash otherwise. */
+    private void onExit(Slot slot, ChildProcess child, int code) {
+        lock.lock();
+        try {
+            slot.exitCode = code;
+            if (slot.child != child || slot.state == ModelState.STOPPING || slot.state == ModelState.STARTING) {
+                return; // a stop we asked for, or a start failure that runStart reports
+            }
+            slot.child = null;
+            slot.failed = true;
+            slot.failure = "model '" + slot.model.id() + "' engine exited unexpectedly with code " + code;
+            slot.failedAt = System.nanoTime();
+            log.warn(slot.failure);
+            transition(slot, ModelState.UNLOADED, "engine exited with code " + code);
+            pump();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Moves a model to STOPPING now and stops its engine on a virtual thread. */
+    private CompletableFuture<Void> stop(Slot slot, String reason) {
+        transition(slot, ModelState.STOPPING, reason);
+        log.info("stopping model '{}' (reason: {})", slot.model.id(), reason);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        slot.stopping = done;
+        ChildProcess child = slot.child;
+        Duration timeout = slot.model.stopTimeout() != null ? slot.model.stopTimeout() : config.stopTimeout();
+        Thread.ofVirtual().name("stop-" + slot.model.id()).start(() -> {
+            try {
+                awaitDrained(slot, timeout);
+                if (child != null) {
+                    child.stop(timeout);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                stopped(slot, reason);
+                done.complete(null);
+            }
+        });
+        return done;
+    }
+
+    private void awaitDrained(Slot slot, Duration timeout) throws InterruptedException {
+        lock.lock();
+        try {
+            long remaining = timeout.toNanos();
+            while (slot.leases > 0 && remaining > 0) {
+                remaining = changed.awaitNanos(remaining);
+            }
+            if (slot.leases > 0) {
+                log.warn(
+                        "model '{}' still has {} requests in flight after {}s; stopping anyway",
+                        slot.model.id(),
+                        slot.leases,
+                        timeout.toSeconds());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void stopped(Slot slot, String reason) {
+        lock.lock();
+        try {
+            slot.child = null;
+            slot.stopping = null;
+            slot.placement = Placement.cpu();
+            transition(slot, ModelState.UNLOADED, reason);
+            log.info("model '{}' stopped", slot.model.id());
+            pump();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void transition(Slot slot, ModelState to, String reason) {
+        ModelState from = slot.state;
+        slot.state = to;
+        changed.signalAll();
+        events.publish(new GatewayEvent.StateChanged(slot.model.id(), from, to, reason, Instant.now()));
+    }
+
+    private void unloadIdleModels() {
+        lock.lock();
+        try {
+            Instant now = Instant.now();
+            for (Slot slot : slots.values()) {
+                Duration ttl = slot.model.ttl() != null ? slot.model.ttl() : config.idleTtl();
+                if (slot.state == ModelState.READY
+                        && slot.leases == 0
+                        && !ttl.isZero()
+                        && !wanted(slot)
+                        && slot.lastUsed.plus(ttl).isBefore(now)) {
+                    stop(slot, "idle for " + ttl.toSeconds() + "s");
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** One model's runtime state; guarded by the manager's lock. */
+    private static final class Slot {
+        ModelDescriptor model;
+        ModelState state = ModelState.UNLOADED;
+        int leases;
+        Instant lastUsed = Instant.EPOCH;
+        LaunchSpec spec;
+        ChildProcess child;
+        Placement placement = Placement.cpu();
+        LogBuffer output = new LogBuffer(LOG_LINES);
+        CompletableFuture<Void> stopping;
+        boolean failed;
+        String failure;
+        Integer exitCode;
+        long failedAt;
+        double progress = -1;
+
+        Slot(ModelDescriptor model) {
+            this.model = model;
+        }
+
+        boolean inBackoff(Duration backoff) {
+            return System.nanoTime() - failedAt < backoff.toNanos();
+        }
+
+        ModelStatus status() {
+            return new ModelStatus(
+                    model,
+                    state,
+                    leases,
+                    placement,
+                    spec == null ? List.of() : spec.command(),
+                    failed,
+                    exitCode,
+                    failure,
+                    lastUsed.equals(Instant.EPOCH) ? null : lastUsed,
+                    progress);
+        }
+    }
+
+    /** The requests waiting for one model: one queue entry however many they are. */
+    private static final class Demand {
+        final String modelId;
+        final List<Waiter> waiters = new ArrayList<>();
+        boolean started;
+
+        Demand(String modelId) {
+            this.modelId = modelId;
+        }
+    }
+
+    private final class Waiter {
+        final Demand demand;
+        final CompletableFuture<Lease> future = new CompletableFuture<>();
+
+        Waiter(Demand demand) {
+            this.demand = demand;
+        }
+
+        /** Hands a lease over; if the client already left, the lease goes straight back. */
+        void grant(Lease lease) {
+            demand.waiters.remove(this);
+            waiting--;
+            if (!future.complete(lease)) {
+                lease.close();
+            }
+        }
+
+        void fail(GatewayException error) {
+            if (demand.waiters.remove(this)) {
+                waiting--;
+            }
+            future.completeExceptionally(error);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.switchboard.core.lifecycle;
+
+import dev.switchboard.core.spi.ModelDescriptor;
+import dev.switchboard.core.spi.Placement;
+import java.time.Instant;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * A snapshot of one model's runtime state.
+ *
+ * @param model the model
+ * @param state its state
+ * @param inFlight requests being served now
+ * @param placement where it runs ({@link Placement#cpu()} when not on a GPU or not running)
+ * @param args the engine command line of its current or last run, empty if never started
+ * @param failed whether its last start failed or its engine crashed
+ * @param exitCode the exit code of its last engine process, when known
+ * @param failure what went wrong, when failed
+ * @param lastUsed when a request last finished or started on it, or {@code null}
+ * @param loadProgress loading progress in [0, 1] while starting, negative when unknown
+ */
+public record ModelStatus(
+        ModelDescriptor model,
+        ModelState state,
+        int inFlight,
+        Placement placement,
+        List<String> args,
+        boolean failed,
+        Integer exitCode,
+        String failure,
+        Instant lastUsed,
+        double loadProgress) {
+
+    public ModelStatus {
+        args = List.copyOf(args);
+    }
+
+    public OptionalInt lastExitCode() {
+        return exitCode == null ? OptionalInt.empty() : OptionalInt.of(exitCode);
+    }
+}

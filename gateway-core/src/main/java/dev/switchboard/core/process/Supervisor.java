@@ -1,0 +1,118 @@
+package dev.switchboard.core.process;
+
+import dev.switchboard.core.spi.ChildSignal;
+import dev.switchboard.core.spi.LaunchSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the engine child processes: spawns them, and makes sure none outlives the gateway.
+ *
+ * <p>The JVM has no parent-death signal, so a {@code kill -9} of the gateway is survived by design:
+ * engines that exit on stdin EOF (llama-server as a router child, the simulator) are started
+ * directly; the others (vLLM, SGLang, generic commands) are started under a small POSIX-sh guard
+ * that puts the engine in its own session and process group, waits on its stdin and kills the group
+ * when stdin reaches EOF, which happens when the gateway dies for any reason.
+ */
+public final class Supervisor implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
+
+    /** The guard: engine in its own session (setsid where present), killed as a group on stdin EOF. */
+    static final String GUARD = String.join(
+            "\n",
+            "if command -v setsid >/dev/null 2>&1; then setsid \"$@\" </dev/null & else \"$@\" </dev/null & fi",
+            "child=$!",
+            "stop() { kill -TERM -- -$child 2>/dev/null || kill -TERM $child 2>/dev/null; }",
+            "trap stop TERM INT HUP",
+            "{ cat >/dev/null; stop; sleep 10; kill -KILL -- -$child 2>/dev/null || kill -KILL $child 2>/dev/null; } &",
+            "watcher=$!",
+            "wait $child; code=$?",
+            "while kill -0 $child 2>/dev/null; do wait $child; code=$?; done",
+            "kill $watcher 2>/dev/null",
+            "exit $code");
+
+    private final Set<ChildProcess> live = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Starts an engine process.
+     *
+     * @param output where its stdout and stderr lines go
+     * @param signals receives the state signals its protocol reports
+     */
+    public ChildProcess start(String modelId, LaunchSpec spec, LogBuffer output, Consumer<ChildSignal> signals)
+            throws IOException {
+        if (!spec.hasProcess()) {
+            throw new IllegalArgumentException("model '" + modelId + "' has no process to start");
+        }
+        List<String> command = new ArrayList<>();
+        if (!spec.exitsOnStdinEof()) {
+            command.addAll(List.of("/bin/sh", "-c", GUARD, "switchboard-guard"));
+        }
+        command.addAll(spec.command());
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(spec.environment());
+        if (spec.workingDirectory() != null) {
+            builder.directory(spec.workingDirectory().toFile());
+        }
+        Process process = builder.start();
+        ChildProcess child = new ChildProcess(modelId, spec, process, output, signals);
+        live.add(child);
+        child.exit().whenComplete((code, error) -> live.remove(child));
+        log.debug("spawned model '{}' as pid {}: {}", modelId, process.pid(), String.join(" ", spec.command()));
+        return child;
+    }
+
+    /** The children still running. */
+    public Set<ChildProcess> live() {
+        return Set.copyOf(live);
+    }
+
+    /** Stops every child, gracefully within the timeout, all at once. */
+    public void stopAll(Duration timeout) {
+        List<Thread> stoppers = new ArrayList<>();
+        for (ChildProcess child : live()) {
+            stoppers.add(Thread.ofVirtual().start(() -> {
+                try {
+                    child.stop(timeout);
+                } catch (InterruptedException e) {
+                    child.kill();
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        for (Thread stopper : stoppers) {
+            try {
+                stopper.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                live().forEach(ChildProcess::kill);
+                return;
+            }
+        }
+    }
+
+    /** Kills every child at once. */
+    @Override
+    public void close() {
+        live().forEach(ChildProcess::kill);
+    }
+
+    /** A free local TCP port for a child to listen on. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free local port", e);
+        }
+    }
+}
