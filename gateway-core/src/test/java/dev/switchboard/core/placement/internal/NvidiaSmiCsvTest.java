@@ -31,6 +31,20 @@ class NvidiaSmiCsvTest {
     }
 
     @Test
+    void parsesTheInventoryQueryOnABusyH100() {
+        List<GpuInfo> gpus = NvidiaSmiCsv.parseGpus(fixture("inventory-query-gpu-busy.csv"));
+
+        assertThat(gpus)
+                .containsExactly(new GpuInfo(
+                        0,
+                        "GPU-3114e7a7-f1e0-1b3b-2f17-6bfa71f3b3fe",
+                        "NVIDIA H100 80GB HBM3",
+                        81559 * MIB,
+                        6671 * MIB,
+                        74409 * MIB));
+    }
+
+    @Test
     void parsesAnH100PrintedWithHeaderAndUnits() {
         List<GpuInfo> gpus = NvidiaSmiCsv.parseGpus(fixture("query-gpu-header.csv"));
 
@@ -101,8 +115,14 @@ class NvidiaSmiCsvTest {
 
     @Test
     void parsesComputeAppsIntoBytesPerPid() {
-        assertThat(NvidiaSmiCsv.parseComputeApps("420, 6662\n421, 100\n"))
-                .containsExactlyInAnyOrderEntriesOf(Map.of(420L, 6662 * MIB, 421L, 100 * MIB));
+        assertThat(NvidiaSmiCsv.parseComputeApps(fixture("inventory-compute-apps-busy.csv")))
+                .containsExactlyEntriesOf(Map.of(474L, 6662 * MIB));
+    }
+
+    @Test
+    void skipsTheHeaderOfComputeAppsPrintedWithOne() {
+        assertThat(NvidiaSmiCsv.parseComputeApps(fixture("compute-apps-header.csv")))
+                .isEmpty();
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.switchboard.core.placement.GpuInventory;
 import dev.switchboard.core.placement.GpuInventoryException;
 import dev.switchboard.core.spi.GpuInfo;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -26,19 +27,17 @@ class NvidiaSmiInventoryTest {
 
     @Test
     void readsTheGpusNvidiaSmiReports() throws IOException {
-        Path smi = script("""
-                echo '0, GPU-aaaa, NVIDIA H100 80GB HBM3, 81559, 6671, 74409'
-                echo '1, GPU-bbbb, NVIDIA H100 80GB HBM3, 81559, 0, 81079'
-                """);
-
         List<GpuInfo> gpus =
-                GpuInventory.nvidiaSmi(List.of(smi.toString()), LONG_TTL).gpus();
+                GpuInventory.nvidiaSmi(List.of(h100().toString()), LONG_TTL).gpus();
 
         assertThat(gpus)
-                .extracting(GpuInfo::index, GpuInfo::freeBytes)
-                .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(0, 74409 * MIB),
-                        org.assertj.core.groups.Tuple.tuple(1, 81079 * MIB));
+                .containsExactly(new GpuInfo(
+                        0,
+                        "GPU-3114e7a7-f1e0-1b3b-2f17-6bfa71f3b3fe",
+                        "NVIDIA H100 80GB HBM3",
+                        81559 * MIB,
+                        6671 * MIB,
+                        74409 * MIB));
     }
 
     @Test
@@ -55,17 +54,10 @@ class NvidiaSmiInventoryTest {
 
     @Test
     void readsTheMemoryOfEachProcess() throws IOException {
-        Path smi = script("""
-                case "$1" in
-                  --query-compute-apps=pid,used_memory) echo '420, 6662'; echo '77, 1024' ;;
-                  *) exit 2 ;;
-                esac
-                """);
-
         Map<Long, Long> memory =
-                GpuInventory.nvidiaSmi(List.of(smi.toString()), LONG_TTL).memoryByPid();
+                GpuInventory.nvidiaSmi(List.of(h100().toString()), LONG_TTL).memoryByPid();
 
-        assertThat(memory).containsExactlyInAnyOrderEntriesOf(Map.of(420L, 6662 * MIB, 77L, 1024 * MIB));
+        assertThat(memory).containsExactlyEntriesOf(Map.of(474L, 6662 * MIB));
     }
 
     @Test
@@ -149,6 +141,30 @@ class NvidiaSmiInventoryTest {
         Files.delete(broken);
 
         assertThat(inventory.gpus()).hasSize(1);
+    }
+
+    /** A stand-in that prints what a busy H100 printed for the inventory's two queries. */
+    private Path h100() throws IOException {
+        return script(
+                """
+                case "$*" in
+                  "--query-gpu=index,uuid,name,memory.total,memory.used,memory.free --format=csv,noheader,nounits")
+                    cat '%s' ;;
+                  "--query-compute-apps=pid,used_memory --format=csv,noheader,nounits")
+                    cat '%s' ;;
+                  *) echo "unexpected options: $*"; exit 2 ;;
+                esac
+                """.formatted(fixture("inventory-query-gpu-busy.csv"), fixture("inventory-compute-apps-busy.csv")));
+    }
+
+    private static Path fixture(String name) {
+        try {
+            return Path.of(NvidiaSmiInventoryTest.class
+                    .getResource("/nvidia-smi-h100/" + name)
+                    .toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Path countingScript(Path runs) throws IOException {
