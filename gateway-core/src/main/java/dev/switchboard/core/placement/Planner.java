@@ -25,7 +25,7 @@ import dev.switchboard.core.placement.internal.PlanSearch;
  * <h2>The search</h2>
  *
  * Choosing GPUs and an eviction set is a covering knapsack (NP-hard in general); the planner uses
- * a greedy heuristic that is exact in the cases that matter and bounded in time:
+ * a greedy heuristic, bounded in time:
  *
  * <ol>
  *   <li>Idle models are ranked once, cheapest to lose first: lower {@code priority} first, then a
