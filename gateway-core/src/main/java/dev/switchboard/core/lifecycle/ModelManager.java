@@ -3,14 +3,24 @@ package dev.switchboard.core.lifecycle;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.event.EventBus;
 import dev.switchboard.core.event.GatewayEvent;
+import dev.switchboard.core.placement.FootprintLedger;
+import dev.switchboard.core.placement.GpuInventory;
+import dev.switchboard.core.placement.LoadedModel;
+import dev.switchboard.core.placement.NewModel;
+import dev.switchboard.core.placement.PlanRequest;
+import dev.switchboard.core.placement.PlanResult;
+import dev.switchboard.core.placement.Planner;
 import dev.switchboard.core.process.ChildProcess;
 import dev.switchboard.core.process.LogBuffer;
 import dev.switchboard.core.process.StartFailure;
 import dev.switchboard.core.process.Supervisor;
 import dev.switchboard.core.spi.Backend;
+import dev.switchboard.core.spi.ByteSizes;
 import dev.switchboard.core.spi.ChildSignal;
+import dev.switchboard.core.spi.GpuInfo;
 import dev.switchboard.core.spi.LaunchContext;
 import dev.switchboard.core.spi.LaunchSpec;
+import dev.switchboard.core.spi.MemoryEstimate;
 import dev.switchboard.core.spi.ModelDescriptor;
 import dev.switchboard.core.spi.Placement;
 import java.net.http.HttpClient;
@@ -18,13 +28,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +69,10 @@ public final class ModelManager implements AutoCloseable {
     private final SchedulerConfig config;
     private final EventBus events;
     private final IntSupplier gatewayPort;
+    private final GpuInventory inventory;
+    private final FootprintLedger footprints = new FootprintLedger();
+    private final Map<String, MemoryEstimate> estimates = new ConcurrentHashMap<>();
+    private volatile List<GpuInfo> gpus = List.of();
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -76,19 +90,24 @@ public final class ModelManager implements AutoCloseable {
             HttpClient http,
             SchedulerConfig config,
             EventBus events,
-            IntSupplier gatewayPort) {
+            IntSupplier gatewayPort,
+            GpuInventory inventory) {
         this.backends = Map.copyOf(backends);
         this.supervisor = supervisor;
         this.http = http;
         this.config = config;
         this.events = events;
         this.gatewayPort = gatewayPort;
+        this.inventory = inventory;
+        this.gpus = readGpus();
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "switchboard-timers");
             thread.setDaemon(true);
             return thread;
         });
         timers.scheduleWithFixedDelay(this::unloadIdleModels, 1, 1, TimeUnit.SECONDS);
+        // GPU memory frees some time after an engine exits: re-read it and retry waiting starts.
+        timers.scheduleWithFixedDelay(this::refreshGpus, 250, 250, TimeUnit.MILLISECONDS);
     }
 
     public SchedulerConfig config() {
@@ -103,6 +122,12 @@ public final class ModelManager implements AutoCloseable {
      * @param autoload whether an unloaded model may be loaded for this request
      */
     public CompletableFuture<Lease> acquire(ModelDescriptor model, boolean autoload) {
+        try {
+            estimate(model); // may read model files: done before taking the lock
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(GatewayException.startFailed(
+                    "model '" + model.id() + "': cannot estimate its memory: " + e.getMessage()));
+        }
         lock.lock();
         try {
             if (closed) {
@@ -208,6 +233,29 @@ public final class ModelManager implements AutoCloseable {
         lock.lock();
         try {
             return Optional.ofNullable(slots.get(modelId)).map(slot -> slot.output);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Every GPU with the memory the gateway's models hold on it. */
+    public List<GpuUsage> gpuUsage() {
+        lock.lock();
+        try {
+            List<GpuUsage> usage = new ArrayList<>();
+            for (GpuInfo gpu : gpus) {
+                Map<String, Long> models = new java.util.TreeMap<>();
+                for (Slot slot : slots.values()) {
+                    Long bytes = slot.placement.bytesPerGpu().get(gpu.index());
+                    if (bytes != null && slot.state.holdsEngine()) {
+                        models.put(slot.model.id(), bytes);
+                    }
+                }
+                long reserved =
+                        models.values().stream().mapToLong(Long::longValue).sum();
+                usage.add(new GpuUsage(gpu, reserved, models));
+            }
+            return usage;
         } finally {
             lock.unlock();
         }
@@ -368,52 +416,125 @@ public final class ModelManager implements AutoCloseable {
                     it.remove();
                     continue;
                 }
-                List<Slot> victims = victimsFor(slot);
-                if (victims == null) {
-                    return; // busy models or stops under way are in the way: wait, keep the order
+                PlanResult plan = Planner.plan(planRequest(slot));
+                if (plan instanceof PlanResult.NoFit noFit) {
+                    if (noFit.kind() == PlanResult.NoFit.Kind.WAIT) {
+                        return; // only busy models are in the way: wait for one to go idle, keep the order
+                    }
+                    it.remove();
+                    for (Waiter waiter : List.copyOf(demand.waiters)) {
+                        waiter.fail(new GatewayException(507, "server_error", noFit.reason()));
+                    }
+                    continue;
                 }
-                for (Slot victim : victims) {
-                    stop(victim, "evicted to make room for '" + slot.model.id() + "'");
-                }
-                if (!victims.isEmpty()) {
+                PlanResult.Fits fits = (PlanResult.Fits) plan;
+                if (!fits.evict().isEmpty()) {
+                    if (stopsUnderWay()) {
+                        return; // room is being made already: never evict twice for one start
+                    }
+                    for (String victim : fits.evict()) {
+                        stop(slots.get(victim), "evicted to make room for '" + slot.model.id() + "'");
+                    }
                     return; // start once the room is really free
                 }
                 demand.started = true;
-                start(slot, "request");
+                start(slot, fits.placement(), "request");
             }
             // STARTING, STOPPING, SLEEPING: its own start or stop is under way
         }
     }
 
-    /**
-     * What must be evicted to start this model: an empty list when it fits, {@code null} when it
-     * must wait (for a busy model to go idle, or for stops already under way). Least recently used
-     * idle models go first.
-     */
-    private List<Slot> victimsFor(Slot candidate) {
-        int max = config.maxLoaded();
-        if (max == 0) {
-            return List.of();
+    private boolean stopsUnderWay() {
+        return slots.values().stream().anyMatch(s -> s.state == ModelState.STOPPING);
+    }
+
+    /** The planner's view: GPUs, what holds them, and the model to place. */
+    private PlanRequest planRequest(Slot candidate) {
+        Map<Integer, Long> reserved = new HashMap<>();
+        List<LoadedModel> loaded = new ArrayList<>();
+        for (Slot s : slots.values()) {
+            if (!s.state.holdsEngine()) {
+                continue;
+            }
+            if (s.state == ModelState.STARTING) {
+                s.placement.bytesPerGpu().forEach((gpu, bytes) -> reserved.merge(gpu, bytes, Long::sum));
+            }
+            boolean busy = s.state != ModelState.READY || s.leases > 0 || wanted(s);
+            loaded.add(new LoadedModel(
+                    s.model.id(), s.placement.bytesPerGpu(), busy, s.lastUsed, s.model.priority(), s.reloadCost));
         }
-        long holding =
-                slots.values().stream().filter(s -> s.state.holdsEngine()).count();
-        long stopping = slots.values().stream()
-                .filter(s -> s.state == ModelState.STOPPING)
-                .count();
-        long needed = holding - max + 1;
-        if (needed <= 0) {
-            return List.of();
+        MemoryEstimate need = estimates.getOrDefault(candidate.model.id(), MemoryEstimate.none());
+        List<Integer> pins = candidate.model.gpus();
+        if (!pins.isEmpty() && need.gpuCount() == 0) {
+            need = need.withGpuCount(pins.size());
         }
-        if (stopping >= needed) {
-            return null;
+        return new PlanRequest(
+                gpus,
+                reserved,
+                loaded,
+                config.maxLoaded(),
+                new NewModel(candidate.model.id(), need, pins),
+                Instant.now());
+    }
+
+    /** The backend's estimate, or what the engine really took last time. */
+    private MemoryEstimate estimate(ModelDescriptor model) {
+        return estimates.computeIfAbsent(model.id(), id -> {
+            Backend backend = backends.get(model.backend());
+            MemoryEstimate estimate = backend == null ? MemoryEstimate.none() : backend.estimate(model);
+            if (estimate.isFraction()) {
+                return estimate;
+            }
+            int count = Math.max(1, estimate.gpuCount());
+            return footprints
+                    .learnedBytes(id, count)
+                    .map(bytes -> MemoryEstimate.ofBytes(bytes, 0, 0).withGpuCount(estimate.gpuCount()))
+                    .orElse(estimate);
+        });
+    }
+
+    private List<GpuInfo> readGpus() {
+        try {
+            return inventory.gpus();
+        } catch (RuntimeException e) {
+            log.warn("cannot read GPU memory: {}", e.getMessage());
+            return gpus;
         }
-        needed -= stopping;
-        List<Slot> idle = slots.values().stream()
-                .filter(s -> s != candidate && s.state == ModelState.READY && s.leases == 0)
-                .filter(s -> !wanted(s))
-                .sorted(Comparator.comparing((Slot s) -> s.lastUsed))
-                .toList();
-        return idle.size() < needed ? null : idle.subList(0, (int) needed);
+    }
+
+    private void refreshGpus() {
+        List<GpuInfo> fresh = readGpus();
+        lock.lock();
+        try {
+            gpus = fresh;
+            if (!queue.isEmpty()) {
+                pump();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** After a start: remember what the engine really takes on its GPUs, for the next placement. */
+    private void learnFootprint(Slot slot, ChildProcess child, Placement placement) {
+        if (!placement.onGpu()) {
+            return;
+        }
+        try {
+            inventory.refresh();
+            footprints
+                    .recordProcesses(slot.model.id(), placement.gpuIds().size(), child.pids(), inventory.memoryByPid())
+                    .ifPresent(bytes -> {
+                        estimates.remove(slot.model.id());
+                        log.info(
+                                "model '{}' uses {} on GPUs {}",
+                                slot.model.id(),
+                                ByteSizes.format(bytes),
+                                placement.gpuIds());
+                    });
+        } catch (RuntimeException e) {
+            log.debug("cannot read the footprint of '{}': {}", slot.model.id(), e.getMessage());
+        }
     }
 
     /** A model someone is queued for is not idle, whatever its lease count says. */
@@ -421,7 +542,7 @@ public final class ModelManager implements AutoCloseable {
         return queue.stream().anyMatch(d -> d.modelId.equals(slot.model.id()) && !d.waiters.isEmpty());
     }
 
-    private void start(Slot slot, String reason) {
+    private void start(Slot slot, Placement placement, String reason) {
         Backend backend = backends.get(slot.model.backend());
         if (backend == null) {
             fail(
@@ -434,8 +555,8 @@ public final class ModelManager implements AutoCloseable {
         transition(slot, ModelState.STARTING, reason);
         slot.progress = -1;
         slot.output = new LogBuffer(LOG_LINES);
-        Placement placement = Placement.cpu();
         slot.placement = placement;
+        slot.startedAt = System.nanoTime();
         ModelDescriptor model = slot.model;
         LogBuffer output = slot.output;
         log.info("starting model '{}' (reason: {})", model.id(), reason);
@@ -471,6 +592,7 @@ public final class ModelManager implements AutoCloseable {
                 ChildProcess started = child;
                 child.exit().thenAccept(code -> onExit(slot, started, code));
                 child.awaitReady(http);
+                learnFootprint(slot, child, placement);
             }
             ready(slot);
         } catch (StartFailure failure) {
@@ -510,6 +632,7 @@ public final class ModelManager implements AutoCloseable {
             slot.failed = false;
             slot.failure = null;
             slot.progress = 1;
+            slot.reloadCost = Duration.ofNanos(System.nanoTime() - slot.startedAt);
             transition(slot, ModelState.READY, "engine ready");
             log.info("model '{}' is ready", slot.model.id());
             pump(); // leases go to its waiters before anyone can see it idle
@@ -529,6 +652,7 @@ public final class ModelManager implements AutoCloseable {
             slot.exitCode = exitCode;
             slot.failedAt = System.nanoTime();
             slot.child = null;
+            slot.placement = Placement.cpu();
             transition(slot, ModelState.FAILED, message);
             log.warn(message);
             Iterator<Demand> it = queue.iterator();
@@ -568,6 +692,7 @@ public final class ModelManager implements AutoCloseable {
                 return; // a stop we asked for, or a start failure that runStart reports
             }
             slot.child = null;
+            slot.placement = Placement.cpu();
             slot.failed = true;
             slot.failure = "model '" + slot.model.id() + "' engine exited unexpectedly with code " + code;
             slot.failedAt = System.nanoTime();
@@ -678,6 +803,8 @@ public final class ModelManager implements AutoCloseable {
         Integer exitCode;
         long failedAt;
         double progress = -1;
+        long startedAt;
+        Duration reloadCost = Duration.ofSeconds(10);
 
         Slot(ModelDescriptor model) {
             this.model = model;

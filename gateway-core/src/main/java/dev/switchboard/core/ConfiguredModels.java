@@ -1,0 +1,31 @@
+package dev.switchboard.core;
+
+import dev.switchboard.core.spi.ModelDescriptor;
+import dev.switchboard.core.spi.ModelSource;
+import java.util.List;
+import java.util.Set;
+
+/** The models declared in configuration, checked against the configured backends. */
+final class ConfiguredModels implements ModelSource {
+    private final List<ModelDescriptor> models;
+
+    ConfiguredModels(List<ModelDescriptor> models, Set<String> backends) {
+        for (ModelDescriptor model : models) {
+            if (!backends.contains(model.backend())) {
+                throw new IllegalArgumentException("model '" + model.id() + "' names backend '" + model.backend()
+                        + "', which is not configured (configured: " + backends + ")");
+            }
+        }
+        this.models = List.copyOf(models);
+    }
+
+    @Override
+    public String describe() {
+        return "configured models";
+    }
+
+    @Override
+    public List<ModelDescriptor> scan() {
+        return models;
+    }
+}

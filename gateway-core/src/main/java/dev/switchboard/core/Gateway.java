@@ -1,0 +1,267 @@
+package dev.switchboard.core;
+
+import dev.switchboard.core.backend.BackendRegistry;
+import dev.switchboard.core.catalog.Catalog;
+import dev.switchboard.core.event.EventBus;
+import dev.switchboard.core.event.GatewayListener;
+import dev.switchboard.core.forward.Forwarder;
+import dev.switchboard.core.forward.ProxyRequest;
+import dev.switchboard.core.forward.ResponseSink;
+import dev.switchboard.core.lifecycle.GpuUsage;
+import dev.switchboard.core.lifecycle.Lease;
+import dev.switchboard.core.lifecycle.ModelManager;
+import dev.switchboard.core.lifecycle.ModelState;
+import dev.switchboard.core.lifecycle.ModelStatus;
+import dev.switchboard.core.lifecycle.SchedulerConfig;
+import dev.switchboard.core.placement.GpuInventory;
+import dev.switchboard.core.process.LogBuffer;
+import dev.switchboard.core.process.Supervisor;
+import dev.switchboard.core.spi.Backend;
+import dev.switchboard.core.spi.BackendConfig;
+import dev.switchboard.core.spi.BackendFactory;
+import dev.switchboard.core.spi.ModelDescriptor;
+import dev.switchboard.core.spi.ModelSource;
+import dev.switchboard.core.spi.Placement;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway as a library: resolves model names, loads and evicts engines, leases them to requests
+ * and relays requests to them. It needs no HTTP server: an embedder calls {@link #acquire} and
+ * {@link #forward} from its own request handling. Thread-safe.
+ *
+ * <pre>{@code
+ * try (Gateway gateway = Gateway.builder().config(config).build()) {
+ *     try (Lease lease = gateway.acquire("qwen", true).join()) {
+ *         gateway.forward(lease, request, sink);
+ *     }
+ * }
+ * }</pre>
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    private static final Map<String, String> KNOWN_JARS =
+            Map.of("llamacpp", "backend-llamacpp", "vllm", "backend-vllm", "sglang", "backend-sglang");
+
+    private final Catalog catalog;
+    private final Map<String, Backend> backends;
+    private final ModelManager manager;
+    private final Forwarder forwarder;
+    private final EventBus events;
+    private final Supervisor supervisor;
+    private final Thread shutdownHook;
+
+    private Gateway(Builder builder) {
+        BackendRegistry registry = builder.registry != null ? builder.registry : BackendRegistry.discover();
+        this.backends = createBackends(builder.config.backends(), registry);
+        List<ModelSource> sources = new ArrayList<>();
+        sources.add(new ConfiguredModels(builder.config.models(), backends.keySet()));
+        backends.values().forEach(backend -> sources.addAll(backend.sources()));
+        this.catalog = new Catalog(sources);
+        catalog.reload();
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        this.events = new EventBus();
+        this.supervisor = new Supervisor();
+        this.manager = new ModelManager(
+                backends, supervisor, http, builder.config.scheduler(), events, builder.gatewayPort, builder.gpus);
+        this.forwarder = new Forwarder(http);
+        if (builder.shutdownHook) {
+            shutdownHook = new Thread(this::close, "switchboard-shutdown");
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        } else {
+            shutdownHook = null;
+        }
+        for (ModelDescriptor model : catalog.all()) {
+            if (model.loadOnStartup()) {
+                manager.load(model).exceptionally(error -> {
+                    log.warn("model '{}' did not load at start-up: {}", model.id(), error.getMessage());
+                    return null;
+                });
+            }
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The model with this id or alias.
+     *
+     * @throws GatewayException 404 when no model has this name
+     */
+    public ModelDescriptor resolve(String name) {
+        return catalog.resolve(name).orElseThrow(() -> GatewayException.modelNotFound(name));
+    }
+
+    /**
+     * Leases a model for one request, loading it first when needed (see {@link
+     * ModelManager#acquire}). The future fails with a {@link GatewayException}; cancel it if the
+     * client goes away while it waits.
+     */
+    public CompletableFuture<Lease> acquire(String name, boolean autoload) {
+        ModelDescriptor model;
+        try {
+            model = resolve(name);
+        } catch (GatewayException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return manager.acquire(model, autoload && manager.config().autoload());
+    }
+
+    /** Relays a request to the leased engine (see {@link Forwarder#forward}). */
+    public void forward(Lease lease, ProxyRequest request, ResponseSink sink) throws IOException, InterruptedException {
+        forwarder.forward(lease, request, sink);
+    }
+
+    /** Every listed model with its runtime status, in catalog order. */
+    public List<ModelStatus> models() {
+        Map<String, ModelStatus> statuses = manager.statuses();
+        return catalog.listed().stream()
+                .map(model -> statuses.getOrDefault(model.id(), unloaded(model)))
+                .toList();
+    }
+
+    /** One model's status, by id or alias. */
+    public ModelStatus status(String name) {
+        ModelDescriptor model = resolve(name);
+        return manager.status(model.id()).orElse(unloaded(model));
+    }
+
+    /** Loads a model without a request; completes when it is ready. */
+    public CompletableFuture<Void> load(String name) {
+        return manager.load(resolve(name));
+    }
+
+    /** Unloads a model after in-flight requests drain; completes when its engine has exited. */
+    public CompletableFuture<Void> unload(String name) {
+        return manager.unload(resolve(name).id(), "unload requested");
+    }
+
+    /** Rescans every model source. */
+    public void reload() {
+        catalog.reload();
+    }
+
+    /** Adds a listener for model events; closing the handle removes it. */
+    public AutoCloseable subscribe(GatewayListener listener) {
+        return events.subscribe(listener);
+    }
+
+    /** The output of a model's engine (current or last run). */
+    public Optional<LogBuffer> logs(String name) {
+        return manager.logs(resolve(name).id());
+    }
+
+    /** GPUs with the memory the gateway's models hold. */
+    public List<GpuUsage> gpus() {
+        return manager.gpuUsage();
+    }
+
+    public SchedulerConfig scheduler() {
+        return manager.config();
+    }
+
+    /** The configured backends by name. */
+    public Map<String, Backend> backends() {
+        return backends;
+    }
+
+    /** Stops every engine (in-flight requests get the stop timeout to finish). Idempotent. */
+    @Override
+    public void close() {
+        manager.close();
+        supervisor.close();
+        events.close();
+        backends.values().forEach(Backend::close);
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down: the hook runs close() again, harmlessly
+            }
+        }
+    }
+
+    private static ModelStatus unloaded(ModelDescriptor model) {
+        return new ModelStatus(model, ModelState.UNLOADED, 0, Placement.cpu(), List.of(), false, null, null, null, -1);
+    }
+
+    private static Map<String, Backend> createBackends(List<BackendConfig> configs, BackendRegistry registry) {
+        Map<String, Backend> created = new LinkedHashMap<>();
+        for (BackendConfig config : configs) {
+            BackendFactory factory = registry.factory(config.type())
+                    .orElseThrow(() -> new IllegalArgumentException("backend '" + config.name() + "' has type '"
+                            + config.type() + "', which no jar on the classpath provides; add "
+                            + KNOWN_JARS.getOrDefault(config.type(), "a jar providing it")
+                            + " to the classpath (available types: " + registry.types() + ")"));
+            if (created.put(config.name(), factory.create(config)) != null) {
+                throw new IllegalArgumentException("backend name '" + config.name() + "' is used twice");
+            }
+        }
+        return created;
+    }
+
+    /** Builds a {@link Gateway}. */
+    public static final class Builder {
+        private GatewayConfig config = new GatewayConfig(SchedulerConfig.ofDefaults(), List.of(), List.of());
+        private BackendRegistry registry;
+        private GpuInventory gpus = GpuInventory.none();
+        private IntSupplier gatewayPort = () -> 0;
+        private boolean shutdownHook = true;
+
+        private Builder() {}
+
+        public Builder config(GatewayConfig value) {
+            this.config = value;
+            return this;
+        }
+
+        /** The backend types to use; by default those found with {@link java.util.ServiceLoader}. */
+        public Builder registry(BackendRegistry value) {
+            this.registry = value;
+            return this;
+        }
+
+        /** Where GPU memory is read from; by default there are no GPUs. */
+        public Builder gpus(GpuInventory value) {
+            this.gpus = value;
+            return this;
+        }
+
+        /** The gateway's HTTP port, passed to llama.cpp children; 0 without an HTTP server. */
+        public Builder gatewayPort(IntSupplier value) {
+            this.gatewayPort = value;
+            return this;
+        }
+
+        /** Whether a JVM shutdown hook closes the gateway (default true). */
+        public Builder shutdownHook(boolean value) {
+            this.shutdownHook = value;
+            return this;
+        }
+
+        /**
+         * Creates the backends, scans the model sources and starts the models marked to load at
+         * start-up.
+         *
+         * @throws IllegalArgumentException when a backend type is missing or misconfigured
+         */
+        public Gateway build() {
+            return new Gateway(this);
+        }
+    }
+}
