@@ -1,0 +1,37 @@
+package dev.switchboard.app;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How the HTTP server listens and whom it serves.
+ *
+ * @param host the address to bind; 127.0.0.1 unless told otherwise
+ * @param port the port to bind; 0 picks a free one
+ * @param apiKeys accepted API keys ({@code Authorization: Bearer KEY} or {@code x-api-key}); empty
+ *     means no authentication
+ * @param maxBodyBytes the largest request body accepted; larger ones get 413
+ * @param webUi whether {@code /ui/} serves the web UI
+ */
+public record ServerSettings(String host, int port, List<String> apiKeys, long maxBodyBytes, boolean webUi) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8080;
+    public static final long DEFAULT_MAX_BODY_BYTES = 64L * 1024 * 1024;
+
+    public ServerSettings {
+        Objects.requireNonNull(host, "host");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must lie in 0..65535, got " + port);
+        }
+        apiKeys = List.copyOf(apiKeys);
+        if (maxBodyBytes <= 0) {
+            throw new IllegalArgumentException("maxBodyBytes must be positive");
+        }
+    }
+
+    /** Loopback, port 8080, no keys, 64 MiB bodies, web UI on. */
+    public static ServerSettings defaults() {
+        return new ServerSettings(DEFAULT_HOST, DEFAULT_PORT, List.of(), DEFAULT_MAX_BODY_BYTES, true);
+    }
+}
