@@ -64,7 +64,9 @@ public record PresetOptions(Map<LlamaArg, String> values) {
      */
     public static PresetOptions merge(
             PresetOptions discovered, PresetOptions global, Optional<PresetOptions> section, PresetOptions routerCli) {
-        PresetOptions merged = global.overlay(discovered);
+        // global under discovered, keeping the discovered options (the model files) first
+        PresetOptions merged =
+                discovered.overlay(global.without(discovered.values().keySet()));
         if (section.isPresent()) {
             merged = merged.overlay(global.overlay(section.get()));
         }
