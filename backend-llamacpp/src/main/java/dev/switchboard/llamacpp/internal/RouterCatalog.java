@@ -25,7 +25,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -261,10 +260,6 @@ public final class RouterCatalog {
 
     /** A candidate with its cascaded options. */
     private record Model(Candidate candidate, PresetOptions options) {
-
-        Model {
-            Objects.requireNonNull(options, "options");
-        }
 
         /** The aliases from {@code alias}, without the model's own name. */
         List<String> aliases() {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -157,9 +156,9 @@ public final class PresetParser {
 
     private PresetFile result() {
         Section global = sections.remove(GLOBAL_SECTION);
-        List<PresetSection> models = new ArrayList<>();
-        sections.values()
-                .forEach(s -> models.add(new PresetSection(s.name(), s.line(), new PresetOptions(s.options()))));
+        List<PresetSection> models = sections.values().stream()
+                .map(s -> new PresetSection(s.name(), s.line(), new PresetOptions(s.options())))
+                .toList();
         PresetOptions defaults = global == null ? PresetOptions.empty() : new PresetOptions(global.options());
         return new PresetFile(file, defaults, models);
     }
