@@ -62,10 +62,6 @@ final class SimulatorProcess implements AutoCloseable {
         return List.copyOf(stderr);
     }
 
-    long pid() {
-        return process.pid();
-    }
-
     boolean isAlive() {
         return process.isAlive();
     }
