@@ -639,8 +639,11 @@ public final class ModelManager implements AutoCloseable {
             slot.failed = false;
             slot.failure = null;
             slot.progress = 1;
-            if (!slot.waking) { // a wake says nothing of what a cold start costs
-                slot.reloadCost = Duration.ofNanos(System.nanoTime() - slot.startedAt);
+            if (!slot.waking) {
+                // a wake says nothing of what a cold start costs; whole seconds, so that start-up
+                // jitter never reorders models that cost the same to load
+                slot.reloadCost = Duration.ofSeconds(
+                        Duration.ofNanos(System.nanoTime() - slot.startedAt).toSeconds());
             }
             slot.waking = false;
             transition(slot, ModelState.READY, "engine ready");

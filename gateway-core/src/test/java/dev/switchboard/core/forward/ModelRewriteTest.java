@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 class ModelRewriteTest {
 
     private static String rewrite(String body, String upstream) {
-        return new String(Forwarder.rewriteModel(body.getBytes(StandardCharsets.UTF_8), upstream), StandardCharsets.UTF_8);
+        return new String(
+                Forwarder.rewriteModel(body.getBytes(StandardCharsets.UTF_8), upstream), StandardCharsets.UTF_8);
     }
 
     @Test
