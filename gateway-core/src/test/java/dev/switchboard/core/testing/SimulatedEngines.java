@@ -38,13 +38,24 @@ public final class SimulatedEngines {
 
     /** Adds a model built from the given descriptor builder, served by a simulator with these flags. */
     public SimulatedEngines model(ModelDescriptor.Builder model, String... simulatorFlags) {
+        return model(model, Map.of(), simulatorFlags);
+    }
+
+    /**
+     * Adds a model with extra command-backend options (such as {@code memory}), served by a
+     * simulator with these flags.
+     */
+    public SimulatedEngines model(
+            ModelDescriptor.Builder model, Map<String, Object> options, String... simulatorFlags) {
         String command = SimulatorCommand.javaCommand().stream()
                         .map(SimulatedEngines::quote)
                         .collect(Collectors.joining(" "))
                 + " -m /models/${MODEL_ID}.gguf --port ${PORT} --alias ${MODEL_ID} --sim-load-ms 100 --sim-record "
                 + quote(journal.toString()) + " "
                 + Arrays.stream(simulatorFlags).map(SimulatedEngines::quote).collect(Collectors.joining(" "));
-        models.add(model.options(Map.of("cmd", command)).build());
+        Map<String, Object> all = new java.util.HashMap<>(options);
+        all.put("cmd", command);
+        models.add(model.options(all).build());
         return this;
     }
 
