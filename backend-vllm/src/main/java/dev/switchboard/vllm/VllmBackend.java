@@ -89,7 +89,8 @@ final class VllmBackend implements Backend {
         }
         LaunchSpec.Builder spec = engine.launch(model, placement, context, servedName(model), command.build());
         if (sleepLevel > 0) {
-            spec.env("VLLM_SERVER_DEV_MODE", "1"); // exposes /sleep, /wake_up and /is_sleeping
+            // exposes /sleep, /wake_up, /is_sleeping and /collective_rpc; on 127.0.0.1 only this host reaches them
+            spec.env("VLLM_SERVER_DEV_MODE", "1");
         }
         return spec.build();
     }

@@ -44,18 +44,14 @@ final class OpenAiBackend implements Backend {
         this.origin =
                 URI.create(baseUrl.toString().substring(0, baseUrl.toString().length() - OPENAI_ROOT.length()));
         this.apiKey = config.string("apiKeyEnv").map(variable -> apiKey(config, variable, env));
+        Duration listingTimeout = config.duration("timeout").orElse(Duration.ofSeconds(30));
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10))
                 .build();
         List<String> models = config.list("models");
         this.source = models.isEmpty()
-                ? new UpstreamModels(
-                        name,
-                        baseUrl,
-                        authorization(),
-                        http,
-                        config.duration("timeout").orElse(Duration.ofSeconds(30)))
+                ? new UpstreamModels(name, baseUrl, authorization(), http, listingTimeout)
                 : new ListedModels(name, baseUrl, models);
     }
 
@@ -107,8 +103,8 @@ final class OpenAiBackend implements Backend {
         } catch (IllegalArgumentException e) {
             throw invalidBaseUrl(config, raw);
         }
-        boolean http = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
-        if (!http || uri.getHost() == null || !uri.getPath().endsWith(OPENAI_ROOT) || uri.getQuery() != null) {
+        boolean web = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
+        if (!web || uri.getHost() == null || !uri.getPath().endsWith(OPENAI_ROOT) || uri.getQuery() != null) {
             throw invalidBaseUrl(config, raw);
         }
         return uri;
