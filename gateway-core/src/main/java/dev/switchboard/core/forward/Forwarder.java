@@ -86,7 +86,7 @@ public final class Forwarder {
     }
 
     private static HttpRequest upstreamRequest(Lease lease, ProxyRequest request) {
-        URI target = lease.baseUri().resolve(request.pathAndQuery());
+        URI target = target(lease.baseUri(), request.pathAndQuery());
         byte[] body = rewriteModel(request.body(), lease.upstreamModel());
         HttpRequest.Builder builder = HttpRequest.newBuilder(target)
                 .method(
@@ -101,6 +101,16 @@ public final class Forwarder {
         });
         lease.requestHeaders().forEach(builder::setHeader);
         return builder.build();
+    }
+
+    /**
+     * The request's path appended to the engine's base URI, keeping any path the base has (a remote
+     * upstream such as {@code https://host/api} serves {@code /v1/...} under it), where {@link
+     * URI#resolve} would drop it.
+     */
+    static URI target(URI base, String pathAndQuery) {
+        String root = base.toString();
+        return URI.create((root.endsWith("/") ? root.substring(0, root.length() - 1) : root) + pathAndQuery);
     }
 
     private static Map<String, List<String>> responseHeaders(HttpResponse<?> response) {
