@@ -84,15 +84,22 @@ public final class RepoFileChoice {
     }
 
     /**
-     * Whether the cache listing shows a file as a model of its own ({@code repo:TAG}): a tagged GGUF
-     * that is unsplit or the first shard, and not a side file.
+     * Whether the cache listing shows a file as a model of its own ({@code repo:TAG}): a part of a
+     * tagged model that is unsplit or the first shard.
      */
     public static boolean isListedModel(String file) {
+        return modelTag(file).isPresent()
+                && GgufFileName.parse(file).orElseThrow().index() == 1;
+    }
+
+    /**
+     * The tag of the model a file is part of, upper-cased as the listing shows it; empty for side
+     * files, untagged GGUFs and other files. Every shard of a split model has its model's tag.
+     */
+    public static Optional<String> modelTag(String file) {
         return GgufFileName.parse(file)
-                .filter(name -> name.index() == 1
-                        && !name.tag().isEmpty()
-                        && SIDE_FILES.stream().noneMatch(name.prefix()::contains))
-                .isPresent();
+                .filter(name -> !name.tag().isEmpty() && SIDE_FILES.stream().noneMatch(name.prefix()::contains))
+                .map(GgufFileName::tag);
     }
 
     /** llama.cpp's download-time test, which reads only the file name and also skips imatrix files. */
