@@ -72,7 +72,7 @@ public final class HfDownloader {
     /**
      * Deletes a downloaded model: its files from every snapshot and the blobs nothing else links
      * to. When no model of the repository is left, or the reference has no tag, the repository's
-     * whole folder goes.
+     * whole folder goes, with what unfinished downloads left there.
      *
      * @return whether there was anything to delete
      * @throws HubException (400) when the reference is malformed
@@ -128,7 +128,7 @@ public final class HfDownloader {
     private static HubException noModel(HfReference reference, List<String> paths) {
         List<String> tags = paths.stream()
                 .filter(RepoFileChoice::isListedModel)
-                .map(p -> GgufFileName.parse(p).orElseThrow().tag())
+                .flatMap(p -> RepoFileChoice.modelTag(p).stream())
                 .distinct()
                 .toList();
         String wanted = reference.tag().isEmpty() ? "no GGUF model file" : "no GGUF file for tag " + reference.tag();

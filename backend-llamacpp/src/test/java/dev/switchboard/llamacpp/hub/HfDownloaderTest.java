@@ -14,6 +14,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -282,6 +285,22 @@ class HfDownloaderTest {
     }
 
     @Test
+    void concurrentDownloadsOfOneModelFetchItOnce() throws Exception {
+        hub.repo(REPO, MAIN).file(Q4, "q4 weights");
+        HfDownloader downloader = downloader(Optional.empty());
+
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<DownloadResult>> results = List.of(
+                    threads.submit(() -> downloader.download(REPO + ":Q4_K_M", DownloadListener.NONE)),
+                    threads.submit(() -> downloader.download(REPO + ":Q4_K_M", DownloadListener.NONE)));
+            for (Future<DownloadResult> result : results) {
+                assertThat(result.get().files().get(0)).hasContent("q4 weights");
+            }
+        }
+        assertThat(hub.requestsFor("/resolve/")).hasSize(1);
+    }
+
+    @Test
     void readsEveryPageOfALongFileListing() throws IOException {
         hub.repo(REPO, MAIN).file("a-F16.gguf", "a").file("b-F32.gguf", "b").file(Q4, "q4 weights");
         hub.pageTreesBy(1);
@@ -362,6 +381,17 @@ class HfDownloaderTest {
         download(REPO + ":Q8_0");
 
         assertThat(downloader(Optional.empty()).delete(REPO)).isTrue();
+
+        assertThat(repoFolder()).doesNotExist();
+    }
+
+    @Test
+    void deletingAModelWhoseDownloadNeverFinishedClearsWhatItLeft() throws IOException {
+        hub.repo(REPO, MAIN).file(Q4, "0123456789".repeat(1000));
+        hub.cutNextBodyOf(Q4);
+        assertThatThrownBy(() -> download(REPO + ":Q4_K_M")).isInstanceOf(IOException.class);
+
+        assertThat(downloader(Optional.empty()).delete(REPO + ":Q4_K_M")).isTrue();
 
         assertThat(repoFolder()).doesNotExist();
     }

@@ -21,7 +21,7 @@ import java.util.HexFormat;
 public final class BlobDownload {
 
     /** The suffix of a blob still being downloaded, as llama.cpp names it. */
-    public static final String PARTIAL_SUFFIX = ".downloadInProgress";
+    private static final String PARTIAL_SUFFIX = ".downloadInProgress";
 
     private static final int BUFFER = 1 << 16;
     private static final int PROGRESS_STEPS = 1000;

@@ -58,7 +58,8 @@ public final class RepoCache {
     /**
      * Removes the model with a tag (every shard, from every snapshot) and the blobs no other file
      * links to. When no model is left in the repository, or the tag is empty, the whole folder goes,
-     * projectors and unfinished downloads included, as nothing would load them any more.
+     * projectors and unfinished downloads included, as nothing would load them any more; so removing
+     * a model whose first download never finished clears what it left.
      *
      * @return whether anything was removed
      */
@@ -80,13 +81,13 @@ public final class RepoCache {
                 removed = true;
             }
         }
-        if (!removed) {
-            return false;
-        }
         List<SnapshotEntry> left = snapshotEntries();
         if (left.stream().noneMatch(e -> RepoFileChoice.isListedModel(e.path()))) {
             deleteTree(folder);
             return true;
+        }
+        if (!removed) {
+            return false;
         }
         left.forEach(e -> e.target().ifPresent(freedBlobs::remove));
         for (Path blob : freedBlobs) {
