@@ -140,6 +140,14 @@ public final class ModelManager implements AutoCloseable {
             }
             Slot slot = slot(model);
             if (slot.state == ModelState.READY) {
+                int limit = concurrencyLimit(model);
+                if (limit > 0 && slot.leases >= limit) {
+                    return CompletableFuture.failedFuture(new GatewayException(
+                            429,
+                            "rate_limit_error",
+                            "model '" + model.id() + "' is serving its limit of " + limit + " concurrent requests",
+                            Duration.ofSeconds(1)));
+                }
                 return CompletableFuture.completedFuture(lease(slot));
             }
             if (!autoload && !slot.state.holdsEngine()) {
@@ -778,6 +786,12 @@ public final class ModelManager implements AutoCloseable {
                 lock.unlock();
             }
         });
+    }
+
+    /** llama-swap's {@code concurrencyLimit}: in-flight requests one model takes; 0 for no limit. */
+    private static int concurrencyLimit(ModelDescriptor model) {
+        Object limit = model.options().get("concurrencyLimit");
+        return limit == null ? 0 : Integer.parseInt(limit.toString().trim());
     }
 
     /** Whether the engine count is what is short: then sleeping frees nothing and the engine must stop. */
