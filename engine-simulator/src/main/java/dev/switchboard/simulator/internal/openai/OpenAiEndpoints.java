@@ -1,0 +1,139 @@
+package dev.switchboard.simulator.internal.openai;
+
+import dev.switchboard.simulator.JournalEvent;
+import dev.switchboard.simulator.internal.engine.Generator;
+import dev.switchboard.simulator.internal.engine.Simulation;
+import dev.switchboard.simulator.internal.http.ErrorFormat;
+import dev.switchboard.simulator.internal.http.ErrorKind;
+import dev.switchboard.simulator.internal.http.EventStream;
+import dev.switchboard.simulator.internal.http.Exchange;
+import dev.switchboard.simulator.internal.http.Handler;
+import dev.switchboard.simulator.internal.json.Json;
+import dev.switchboard.simulator.internal.json.JsonException;
+import dev.switchboard.simulator.internal.json.JsonFields;
+import dev.switchboard.simulator.internal.openai.InferenceHost.Admission;
+import dev.switchboard.simulator.internal.openai.InferenceHost.Purpose;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiFunction;
+
+/**
+ * The inference endpoints every personality serves: chat, text completions and embeddings, streamed or whole, with
+ * every request and every client that went away recorded in the journal.
+ */
+public final class OpenAiEndpoints {
+
+    private final InferenceHost host;
+    private final OpenAiFormat format;
+    private final Simulation simulation;
+
+    public OpenAiEndpoints(InferenceHost host, OpenAiFormat format, Simulation simulation) {
+        this.host = host;
+        this.format = format;
+        this.simulation = simulation;
+    }
+
+    public Handler chat() {
+        return exchange -> answer(
+                exchange, InferenceRequest::chat, format.chat(), format.flavor().chatIdPrefix());
+    }
+
+    public Handler completions() {
+        return exchange -> answer(
+                exchange,
+                InferenceRequest::completion,
+                format.text(),
+                format.flavor().textIdPrefix());
+    }
+
+    public Handler embeddings() {
+        return exchange -> {
+            JsonFields body = parse(exchange);
+            List<String> inputs = inputs(body);
+            record(exchange, JournalEvent.REQUEST, body.string("model"), false);
+            try (Admission admission = host.admit(body.string("model"), Purpose.EMBEDDING)) {
+                exchange.json(200, format.embeddings(admission.model(), inputs));
+            }
+        };
+    }
+
+    /**
+     * Answers a generation request in {@code answers}' shapes: reads it, waits for admission, then generates at the
+     * simulated speed, streaming each token as it comes when the request asks for a stream.
+     */
+    public void answer(
+            Exchange exchange,
+            BiFunction<JsonFields, ErrorFormat, InferenceRequest> reader,
+            AnswerFormat answers,
+            String idPrefix)
+            throws IOException {
+        InferenceRequest request = reader.apply(parse(exchange), host.errors());
+        record(exchange, JournalEvent.REQUEST, request.model(), request.stream());
+        try (Admission admission = host.admit(request.model(), Purpose.GENERATION)) {
+            Generator generator = simulation.generator();
+            Completion completion = Completion.plan(request, newId(idPrefix), admission.model(), generator.perToken());
+            try {
+                if (request.stream()) {
+                    EventStream events = exchange.events();
+                    for (Object event : answers.head(completion)) {
+                        events.send(event);
+                    }
+                    generator.generate(
+                            completion.tokens(), (index, token) -> events.send(answers.piece(completion, index)));
+                    for (Object event : answers.tail(completion)) {
+                        events.send(event);
+                    }
+                    if (answers.endsWithDone()) {
+                        events.sendRaw("[DONE]");
+                    }
+                } else {
+                    generator.generate(completion.tokens(), Generator.TokenSink.DISCARD);
+                    exchange.json(200, answers.whole(completion));
+                }
+            } catch (IOException e) {
+                record(exchange, JournalEvent.REQUEST_ABORTED, request.model(), request.stream());
+            }
+        }
+    }
+
+    private JsonFields parse(Exchange exchange) throws IOException {
+        try {
+            return JsonFields.parse(exchange.body());
+        } catch (JsonException e) {
+            throw host.malformed(e.getMessage());
+        }
+    }
+
+    private List<String> inputs(JsonFields body) {
+        Object input = body.has("input") ? body.get("input") : body.get("content");
+        List<String> inputs = new ArrayList<>();
+        if (input instanceof String text) {
+            inputs.add(text);
+        } else if (input instanceof List<?> list) {
+            list.stream()
+                    .filter(String.class::isInstance)
+                    .map(String.class::cast)
+                    .forEach(inputs::add);
+        }
+        if (inputs.isEmpty()) {
+            throw host.errors().error(ErrorKind.BAD_REQUEST, "\"input\" must be a string or a list of strings");
+        }
+        return inputs;
+    }
+
+    private void record(Exchange exchange, String event, Optional<String> model, boolean stream) {
+        simulation
+                .journal()
+                .write(event, Json.object("path", exchange.path(), "model", model.orElse(null), "stream", stream));
+    }
+
+    private static String newId(String prefix) {
+        byte[] bytes = new byte[16];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        return prefix + HexFormat.of().formatHex(bytes);
+    }
+}
