@@ -4,6 +4,7 @@ import dev.switchboard.core.backend.BackendRegistry;
 import dev.switchboard.core.catalog.Catalog;
 import dev.switchboard.core.event.EventBus;
 import dev.switchboard.core.event.GatewayListener;
+import dev.switchboard.core.forward.ClientGoneException;
 import dev.switchboard.core.forward.Forwarder;
 import dev.switchboard.core.forward.ProxyRequest;
 import dev.switchboard.core.forward.ResponseSink;
@@ -16,6 +17,7 @@ import dev.switchboard.core.lifecycle.SchedulerConfig;
 import dev.switchboard.core.placement.GpuInventory;
 import dev.switchboard.core.process.LogBuffer;
 import dev.switchboard.core.process.Supervisor;
+import dev.switchboard.core.resilience.ModelCircuitBreakers;
 import dev.switchboard.core.spi.Backend;
 import dev.switchboard.core.spi.BackendConfig;
 import dev.switchboard.core.spi.BackendFactory;
@@ -57,6 +59,7 @@ public final class Gateway implements AutoCloseable {
     private final Map<String, Backend> backends;
     private final ModelManager manager;
     private final Forwarder forwarder;
+    private final ModelCircuitBreakers breakers = ModelCircuitBreakers.ofDefaults();
     private final EventBus events;
     private final Supervisor supervisor;
     private final Thread shutdownHook;
@@ -116,15 +119,36 @@ public final class Gateway implements AutoCloseable {
         ModelDescriptor model;
         try {
             model = resolve(name);
+            breakers.check(model.id());
         } catch (GatewayException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return manager.acquire(model, autoload && manager.config().autoload());
+        CompletableFuture<Lease> lease =
+                manager.acquire(model, autoload && manager.config().autoload());
+        lease.whenComplete((granted, error) -> {
+            if (error instanceof GatewayException e && e.status() == 500) {
+                breakers.failure(model.id(), e); // the engine failed to start
+            }
+        });
+        return lease;
     }
 
     /** Relays a request to the leased engine (see {@link Forwarder#forward}). */
     public void forward(Lease lease, ProxyRequest request, ResponseSink sink) throws IOException, InterruptedException {
-        forwarder.forward(lease, request, sink);
+        String model = lease.model().id();
+        try {
+            int status = forwarder.forward(lease, request, sink);
+            if (status >= 500) {
+                breakers.failure(model, new IOException("engine answered " + status));
+            } else {
+                breakers.success(model);
+            }
+        } catch (ClientGoneException e) {
+            throw e; // the client's doing, not the model's
+        } catch (IOException | GatewayException e) {
+            breakers.failure(model, e);
+            throw e;
+        }
     }
 
     /** Every listed model with its runtime status, in catalog order. */

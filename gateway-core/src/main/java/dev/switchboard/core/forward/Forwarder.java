@@ -58,8 +58,9 @@ public final class Forwarder {
      * @throws GatewayException when the engine cannot be reached (nothing was sent to the client)
      * @throws ClientGoneException when the client went away mid-response (upstream was cancelled)
      * @throws IOException when the engine broke off mid-response
+     * @return the engine's status code, as relayed
      */
-    public void forward(Lease lease, ProxyRequest request, ResponseSink sink) throws IOException, InterruptedException {
+    public int forward(Lease lease, ProxyRequest request, ResponseSink sink) throws IOException, InterruptedException {
         HttpRequest upstream = upstreamRequest(lease, request);
         HttpResponse<InputStream> response;
         try {
@@ -75,6 +76,7 @@ public final class Forwarder {
                     .map(type -> type.toLowerCase(Locale.ROOT).startsWith("text/event-stream"))
                     .orElse(false);
             SseRelay.relay(body, sink.body(), eventStream);
+            return response.statusCode();
         } catch (ClientGoneException e) {
             log.debug(
                     "model '{}': client went away; upstream request cancelled",

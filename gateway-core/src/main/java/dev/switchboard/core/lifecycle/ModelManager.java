@@ -23,6 +23,7 @@ import dev.switchboard.core.spi.LaunchSpec;
 import dev.switchboard.core.spi.MemoryEstimate;
 import dev.switchboard.core.spi.ModelDescriptor;
 import dev.switchboard.core.spi.Placement;
+import dev.switchboard.core.spi.WarmTier;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -411,7 +412,7 @@ public final class ModelManager implements AutoCloseable {
                 for (Waiter waiter : List.copyOf(demand.waiters)) {
                     waiter.grant(lease(slot));
                 }
-            } else if (!slot.state.holdsEngine()) {
+            } else if (!slot.state.holdsEngine() || (slot.state == ModelState.SLEEPING && !slot.sleepInProgress)) {
                 if (demand.waiters.isEmpty()) {
                     it.remove();
                     continue;
@@ -433,19 +434,23 @@ public final class ModelManager implements AutoCloseable {
                         return; // room is being made already: never evict twice for one start
                     }
                     for (String victim : fits.evict()) {
-                        stop(slots.get(victim), "evicted to make room for '" + slot.model.id() + "'");
+                        evict(slots.get(victim), "evicted to make room for '" + slot.model.id() + "'");
                     }
                     return; // start once the room is really free
                 }
                 demand.started = true;
-                start(slot, fits.placement(), "request");
+                if (slot.state == ModelState.SLEEPING) {
+                    wake(slot, fits.placement());
+                } else {
+                    start(slot, fits.placement(), "request");
+                }
             }
-            // STARTING, STOPPING, SLEEPING: its own start or stop is under way
+            // STARTING, STOPPING, or falling asleep: its own transition is under way
         }
     }
 
     private boolean stopsUnderWay() {
-        return slots.values().stream().anyMatch(s -> s.state == ModelState.STOPPING);
+        return slots.values().stream().anyMatch(s -> s.state == ModelState.STOPPING || s.sleepInProgress);
     }
 
     /** The planner's view: GPUs, what holds them, and the model to place. */
@@ -453,7 +458,7 @@ public final class ModelManager implements AutoCloseable {
         Map<Integer, Long> reserved = new HashMap<>();
         List<LoadedModel> loaded = new ArrayList<>();
         for (Slot s : slots.values()) {
-            if (!s.state.holdsEngine()) {
+            if (!s.state.holdsEngine() || s == candidate) {
                 continue;
             }
             if (s.state == ModelState.STARTING) {
@@ -464,7 +469,9 @@ public final class ModelManager implements AutoCloseable {
                     s.model.id(), s.placement.bytesPerGpu(), busy, s.lastUsed, s.model.priority(), s.reloadCost));
         }
         MemoryEstimate need = estimates.getOrDefault(candidate.model.id(), MemoryEstimate.none());
-        List<Integer> pins = candidate.model.gpus();
+        // a sleeping engine wakes on the GPUs it slept on
+        List<Integer> pins =
+                candidate.state == ModelState.SLEEPING ? candidate.placement.gpuIds() : candidate.model.gpus();
         if (!pins.isEmpty() && need.gpuCount() == 0) {
             need = need.withGpuCount(pins.size());
         }
@@ -632,7 +639,10 @@ public final class ModelManager implements AutoCloseable {
             slot.failed = false;
             slot.failure = null;
             slot.progress = 1;
-            slot.reloadCost = Duration.ofNanos(System.nanoTime() - slot.startedAt);
+            if (!slot.waking) { // a wake says nothing of what a cold start costs
+                slot.reloadCost = Duration.ofNanos(System.nanoTime() - slot.startedAt);
+            }
+            slot.waking = false;
             transition(slot, ModelState.READY, "engine ready");
             log.info("model '{}' is ready", slot.model.id());
             pump(); // leases go to its waiters before anyone can see it idle
@@ -702,6 +712,84 @@ public final class ModelManager implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Makes room: an idle engine with a warm tier falls asleep (its GPU memory freed, its process
+     * kept, so the next request wakes it in seconds); a sleeping one, or one without a warm tier,
+     * stops.
+     */
+    private void evict(Slot slot, String reason) {
+        Optional<WarmTier> warm = slot.state == ModelState.READY && slot.spec != null
+                ? backends.get(slot.model.backend()).warmTier(slot.model)
+                : Optional.empty();
+        if (warm.isEmpty()) {
+            stop(slot, reason);
+            return;
+        }
+        transition(slot, ModelState.SLEEPING, reason);
+        slot.sleepInProgress = true;
+        log.info("putting model '{}' to sleep (reason: {})", slot.model.id(), reason);
+        java.net.URI engine = slot.spec.baseUri();
+        Thread.ofVirtual().name("sleep-" + slot.model.id()).start(() -> {
+            String failure = null;
+            try {
+                warm.get().sleep(engine);
+            } catch (Exception e) {
+                failure = e.getMessage();
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            lock.lock();
+            try {
+                slot.sleepInProgress = false;
+                if (failure == null) {
+                    // the memory is free now; keep the GPU ids to wake on
+                    slot.placement = new Placement(slot.placement.gpuIds(), slot.placement.tensorSplit(), Map.of());
+                    log.info("model '{}' is asleep", slot.model.id());
+                } else {
+                    log.warn("model '{}' could not sleep ({}); stopping it", slot.model.id(), failure);
+                    stop(slot, reason);
+                }
+                pump();
+            } finally {
+                lock.unlock();
+            }
+        });
+    }
+
+    /** Wakes a sleeping engine on its GPUs; much faster than a cold start. */
+    private void wake(Slot slot, Placement placement) {
+        WarmTier warm = backends.get(slot.model.backend()).warmTier(slot.model).orElseThrow();
+        transition(slot, ModelState.STARTING, "wake for request");
+        slot.waking = true;
+        slot.placement = placement;
+        slot.startedAt = System.nanoTime();
+        java.net.URI engine = slot.spec.baseUri();
+        log.info("waking model '{}'", slot.model.id());
+        Thread.ofVirtual().name("wake-" + slot.model.id()).start(() -> {
+            try {
+                warm.wake(engine);
+                long millis =
+                        Duration.ofNanos(System.nanoTime() - slot.startedAt).toMillis();
+                log.info("model '{}' woke in {} ms", slot.model.id(), millis);
+                ready(slot);
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                ChildProcess child;
+                lock.lock();
+                try {
+                    child = slot.child;
+                } finally {
+                    lock.unlock();
+                }
+                stopQuietly(child);
+                fail(slot, "model '" + slot.model.id() + "' failed to wake: " + e.getMessage(), null);
+            }
+        });
     }
 
     /** Moves a model to STOPPING now and stops its engine on a virtual thread. */
@@ -798,6 +886,8 @@ public final class ModelManager implements AutoCloseable {
         Placement placement = Placement.cpu();
         LogBuffer output = new LogBuffer(LOG_LINES);
         CompletableFuture<Void> stopping;
+        boolean sleepInProgress;
+        boolean waking;
         boolean failed;
         String failure;
         Integer exitCode;

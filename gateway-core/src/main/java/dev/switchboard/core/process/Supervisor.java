@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * engines that exit on stdin EOF (llama-server as a router child, the simulator) are started
  * directly; the others (vLLM, SGLang, generic commands) are started under a small POSIX-sh guard
  * that puts the engine in its own session and process group, waits on its stdin and kills the group
- * when stdin reaches EOF, which happens when the gateway dies for any reason.
+ * when stdin reaches EOF, which happens when the gateway dies for any reason. The engine shares that
+ * stdin, so one that watches it exits by itself as well.
  */
 public final class Supervisor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
@@ -29,12 +30,15 @@ public final class Supervisor implements AutoCloseable {
     /** The guard: engine in its own session (setsid where present), killed as a group on stdin EOF. */
     static final String GUARD = String.join(
             "\n",
-            "if command -v setsid >/dev/null 2>&1; then setsid \"$@\" </dev/null & else \"$@\" </dev/null & fi",
+            // keep the gateway's pipe as the engine's stdin too (sh would give a background job /dev/null)
+            "exec 3<&0",
+            "if command -v setsid >/dev/null 2>&1; then setsid \"$@\" <&3 3<&- & else \"$@\" <&3 3<&- & fi",
             "child=$!",
-            "stop() { kill -TERM -- -$child 2>/dev/null || kill -TERM $child 2>/dev/null; }",
+            "stop() { kill -TERM -$child 2>/dev/null || kill -TERM $child 2>/dev/null; }",
             "trap stop TERM INT HUP",
-            "{ cat >/dev/null; stop; sleep 10; kill -KILL -- -$child 2>/dev/null || kill -KILL $child 2>/dev/null; } &",
+            "{ cat <&3 >/dev/null 3<&-; stop; sleep 10; kill -KILL -$child 2>/dev/null || kill -KILL $child 2>/dev/null; } &",
             "watcher=$!",
+            "exec 3<&-",
             "wait $child; code=$?",
             "while kill -0 $child 2>/dev/null; do wait $child; code=$?; done",
             "kill $watcher 2>/dev/null",

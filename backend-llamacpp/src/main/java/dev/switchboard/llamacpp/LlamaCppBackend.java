@@ -1,0 +1,83 @@
+package dev.switchboard.llamacpp;
+
+import dev.switchboard.core.spi.Backend;
+import dev.switchboard.core.spi.BackendConfig;
+import dev.switchboard.core.spi.LaunchContext;
+import dev.switchboard.core.spi.LaunchSpec;
+import dev.switchboard.core.spi.MemoryEstimate;
+import dev.switchboard.core.spi.ModelDescriptor;
+import dev.switchboard.core.spi.ModelSource;
+import dev.switchboard.core.spi.Placement;
+import dev.switchboard.llamacpp.discovery.CacheDirectories;
+import dev.switchboard.llamacpp.discovery.HfCacheSource;
+import dev.switchboard.llamacpp.discovery.ModelsDirSource;
+import dev.switchboard.llamacpp.internal.BackendOptions;
+import dev.switchboard.llamacpp.internal.ChildLaunch;
+import dev.switchboard.llamacpp.internal.ModelMemory;
+import dev.switchboard.llamacpp.internal.RouterCatalog;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * llama-server in router mode, as a backend: models come from the download cache, a models
+ * directory and a preset file, merged as the router merges them; each model runs in its own
+ * llama-server child that speaks the router's stdin/stdout protocol. Built by {@link
+ * LlamaCppBackendFactory}.
+ */
+public final class LlamaCppBackend implements Backend {
+
+    private final String name;
+    private final BackendOptions options;
+    private final RouterCatalog catalog;
+    private final ModelMemory memory = new ModelMemory();
+
+    /**
+     * Creates the backend; the cache is located from the process environment unless the {@code
+     * cacheDir} option names it.
+     *
+     * @throws IllegalArgumentException when an option is malformed
+     */
+    public LlamaCppBackend(BackendConfig config) {
+        this.name = config.name();
+        this.options = BackendOptions.from(config);
+        CacheDirectories cacheDirectories = options.cacheDir()
+                .map(CacheDirectories::of)
+                .orElseGet(() -> CacheDirectories.resolve(System.getenv(), Path.of(System.getProperty("user.home"))));
+        this.catalog = new RouterCatalog(
+                name,
+                options.hfCache() ? Optional.of(new HfCacheSource(cacheDirectories, name)) : Optional.empty(),
+                options.modelsDir().map(dir -> new ModelsDirSource(dir, name)),
+                options.modelsPreset(),
+                options.routerOptions());
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /**
+     * The cache, models directory and preset sources that are configured. Together they list every
+     * model once: a model found in several is listed by the one that wins (preset over directory
+     * over cache), with all its options merged.
+     */
+    @Override
+    public List<ModelSource> sources() {
+        return catalog.sources();
+    }
+
+    /**
+     * From the model's GGUF headers and its arguments; none when no layer is offloaded or no file
+     * is local yet, the file sizes when the headers are unreadable.
+     */
+    @Override
+    public MemoryEstimate estimate(ModelDescriptor model) {
+        return memory.estimate(model);
+    }
+
+    @Override
+    public LaunchSpec launch(ModelDescriptor model, Placement placement, LaunchContext context) {
+        return ChildLaunch.build(options, model, placement, context);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.switchboard.llamacpp.discovery;
+
+/** The {@link dev.switchboard.core.spi.ModelDescriptor#metadata()} keys this backend fills. */
+public final class ModelMetadata {
+
+    /** Where the model was found: {@value #MODELS_DIR}, {@value #CACHE} or {@value #PRESET}. */
+    public static final String ORIGIN = "origin";
+
+    public static final String MODELS_DIR = "models-dir";
+    public static final String CACHE = "cache";
+    public static final String PRESET = "preset";
+
+    /** The summed size in bytes of the model's local files (shards and projector). */
+    public static final String SIZE_BYTES = "sizeBytes";
+
+    /** The Hugging Face repository of a cached model, such as {@code ggml-org/gemma-3-4b-it-GGUF}. */
+    public static final String HF_REPO = "hfRepo";
+
+    /** The path of a cached model's first file inside its repository. */
+    public static final String HF_FILE = "hfFile";
+
+    /** The quantization tag from the file name, such as {@code Q4_K_M}. */
+    public static final String QUANTIZATION = "quantization";
+
+    private ModelMetadata() {}
+}

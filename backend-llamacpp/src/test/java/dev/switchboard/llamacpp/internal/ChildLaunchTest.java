@@ -1,0 +1,130 @@
+package dev.switchboard.llamacpp.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.core.spi.BackendConfig;
+import dev.switchboard.core.spi.ChildSignal;
+import dev.switchboard.core.spi.LaunchContext;
+import dev.switchboard.core.spi.LaunchSpec;
+import dev.switchboard.core.spi.ModelDescriptor;
+import dev.switchboard.core.spi.Placement;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ChildLaunchTest {
+
+    private static final BackendOptions OPTIONS = BackendOptions.from(BackendConfig.of(
+            "llama",
+            "llamacpp",
+            Map.of(
+                    "binary",
+                    "/opt/llama/llama-server",
+                    "env",
+                    Map.of("GGML_CUDA_NO_PINNED", "1"),
+                    "startTimeout",
+                    "90s")));
+    private static final LaunchContext CONTEXT = new LaunchContext(41234, 8080);
+
+    private static ModelDescriptor model(String... args) {
+        return ModelDescriptor.builder("qwen3-8b", "llama")
+                .args(List.of(args))
+                .env(Map.of("LLAMA_ARG_THREADS", "8"))
+                .build();
+    }
+
+    private static LaunchSpec launch(Placement placement, String... args) {
+        return ChildLaunch.build(OPTIONS, model(args), placement, CONTEXT);
+    }
+
+    private static Placement gpus(List<Integer> ids, List<Double> split) {
+        return new Placement(ids, split, Map.of());
+    }
+
+    @Test
+    void runsTheBinaryWithTheModelArgumentsThenHostPortAndAlias() {
+        LaunchSpec spec = launch(gpus(List.of(0), List.of()), "--model", "/m/q.gguf", "--ctx-size", "4096");
+
+        assertThat(spec.command())
+                .containsExactly(
+                        "/opt/llama/llama-server",
+                        "--model",
+                        "/m/q.gguf",
+                        "--ctx-size",
+                        "4096",
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        "41234",
+                        "--alias",
+                        "qwen3-8b");
+        assertThat(spec.baseUri()).isEqualTo(URI.create("http://127.0.0.1:41234"));
+        assertThat(spec.upstreamModel()).isEqualTo("qwen3-8b");
+    }
+
+    @Test
+    void speaksTheRouterProtocol() {
+        LaunchSpec spec = launch(gpus(List.of(0), List.of()));
+
+        assertThat(spec.environment()).containsEntry("LLAMA_SERVER_ROUTER_PORT", "8080");
+        assertThat(spec.stopLine()).isEqualTo("cmd_router_to_child:exit");
+        assertThat(spec.exitsOnStdinEof()).isTrue();
+        assertThat(spec.healthPath()).isEqualTo("/health");
+        assertThat(spec.protocol().parse("cmd_child_to_router:state:{\"state\":\"ready\"}"))
+                .contains(new ChildSignal.Ready());
+        assertThat(spec.startTimeout()).isEqualTo(Duration.ofSeconds(90));
+    }
+
+    @Test
+    void passesTheBackendAndModelEnvironment() {
+        assertThat(launch(gpus(List.of(0), List.of())).environment())
+                .containsEntry("GGML_CUDA_NO_PINNED", "1")
+                .containsEntry("LLAMA_ARG_THREADS", "8");
+    }
+
+    @Test
+    void oneGpuIsPinnedWithCudaVisibleDevices() {
+        LaunchSpec spec = launch(gpus(List.of(3), List.of()));
+
+        assertThat(spec.environment()).containsEntry("CUDA_VISIBLE_DEVICES", "3");
+        assertThat(spec.command()).doesNotContain("--tensor-split", "--main-gpu", "--n-gpu-layers");
+    }
+
+    @Test
+    void severalGpusAreListedMainFirstAndSplitInThatOrder() {
+        LaunchSpec spec = launch(gpus(List.of(2, 0), List.of(0.6, 0.4)));
+
+        assertThat(spec.environment()).containsEntry("CUDA_VISIBLE_DEVICES", "2,0");
+        assertThat(spec.command()).containsSubsequence("--tensor-split", "0.6,0.4", "--main-gpu", "0", "--host");
+    }
+
+    @Test
+    void wholeNumberSplitsAreWrittenWithoutDecimals() {
+        assertThat(launch(gpus(List.of(0, 1), List.of(3.0, 1.0))).command())
+                .containsSubsequence("--tensor-split", "3,1");
+    }
+
+    @Test
+    void theModelsOwnSplitWins() {
+        LaunchSpec spec = launch(gpus(List.of(0, 1), List.of(0.5, 0.5)), "-ts", "3,1", "-mg", "1");
+
+        assertThat(spec.command()).doesNotContain("--tensor-split", "--main-gpu");
+    }
+
+    @Test
+    void aCpuPlacementOffloadsNoLayers() {
+        LaunchSpec spec = launch(Placement.cpu());
+
+        assertThat(spec.command()).containsSubsequence("--n-gpu-layers", "0", "--host");
+        assertThat(spec.environment()).doesNotContainKey("CUDA_VISIBLE_DEVICES");
+    }
+
+    @Test
+    void aCpuPlacementKeepsTheModelsOwnLayerCount() {
+        assertThat(launch(Placement.cpu(), "-ngl", "99").command())
+                .containsOnlyOnce("-ngl")
+                .doesNotContain("--n-gpu-layers");
+    }
+}
