@@ -1,6 +1,6 @@
 package dev.switchboard.app.http;
 
-import dev.switchboard.app.http.internal.ClientDisconnect;
+import dev.switchboard.app.http.internal.Responses;
 import dev.switchboard.core.GatewayException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -51,7 +51,7 @@ final class ApiErrors {
     private static void write(Context ctx, int status, String message, String type) {
         if (ctx.res().isCommitted()) {
             // the status line is gone: all that is left is to make the response visibly incomplete
-            ClientDisconnect.abort(ctx.req(), new IllegalStateException(message));
+            Responses.abort(ctx.req(), new IllegalStateException(message));
             return;
         }
         ctx.status(status).json(new Body(new Detail(status, message, type)));

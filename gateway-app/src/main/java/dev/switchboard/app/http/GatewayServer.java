@@ -11,6 +11,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import io.javalin.util.JavalinException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.Server;
@@ -37,12 +38,14 @@ public final class GatewayServer {
     private static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
     private final Javalin app;
+    private final int port;
     private final GatewayMetrics metrics;
     private final EventStreams streams;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
     private GatewayServer(Javalin app, GatewayMetrics metrics, EventStreams streams) {
         this.app = app;
+        this.port = app.port();
         this.metrics = metrics;
         this.streams = streams;
     }
@@ -93,9 +96,9 @@ public final class GatewayServer {
         config.jetty.modifyServer(server -> server.setHandler(new GracefulHandler()));
     }
 
-    /** The bound port (useful when the settings asked for port 0). */
+    /** The bound port (useful when the settings asked for port 0); still the same after {@link #stop}. */
     public int port() {
-        return app.port();
+        return port;
     }
 
     /**
@@ -109,8 +112,14 @@ public final class GatewayServer {
         streams.closeAll();
         Server jetty = app.jettyServer().server();
         jetty.setStopTimeout(Math.max(1, drain.toMillis()));
-        app.stop();
-        metrics.close();
+        try {
+            app.stop();
+        } catch (JavalinException e) {
+            // Jetty stopped anyway; what timed out was waiting for the last requests
+            log.warn("requests still running after {} were cut off: {}", drain, e.getMessage());
+        } finally {
+            metrics.close();
+        }
         log.info("stopped");
     }
 }

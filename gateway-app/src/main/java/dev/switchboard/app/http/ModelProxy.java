@@ -2,9 +2,10 @@ package dev.switchboard.app.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.app.http.internal.BoundedBody;
-import dev.switchboard.app.http.internal.ClientDisconnect;
+import dev.switchboard.app.http.internal.ClientWatch;
 import dev.switchboard.app.http.internal.Json;
 import dev.switchboard.app.http.internal.MultipartFields;
+import dev.switchboard.app.http.internal.Responses;
 import dev.switchboard.app.http.internal.ServletResponseSink;
 import dev.switchboard.app.http.metrics.GatewayMetrics;
 import dev.switchboard.core.Gateway;
@@ -72,7 +73,7 @@ final class ModelProxy {
         long started = System.nanoTime();
         ServletResponseSink sink = new ServletResponseSink(ctx.res());
         int status = CLIENT_GONE;
-        try (Lease lease = awaitLease(ctx.req(), model.id(), autoload)) {
+        try (Lease lease = awaitLease(ctx, model.id(), autoload)) {
             log.debug("{} {} -> model '{}' at {}", ctx.method(), ctx.path(), model.id(), lease.baseUri());
             gateway.forward(lease, request(ctx, body), sink);
             status = sink.status();
@@ -85,7 +86,7 @@ final class ModelProxy {
         } catch (IOException e) {
             status = sink.status();
             log.warn("model '{}': the engine broke off its answer: {}", model.id(), e.getMessage());
-            ClientDisconnect.abort(ctx.req(), e);
+            Responses.abort(ctx.req(), e);
         } finally {
             metrics.recordRequest(model.id(), status, Duration.ofNanos(System.nanoTime() - started));
         }
@@ -96,12 +97,10 @@ final class ModelProxy {
      *
      * @throws CancellationException when the client hung up while waiting
      */
-    private Lease awaitLease(HttpServletRequest request, String model, boolean autoload) throws InterruptedException {
+    private Lease awaitLease(Context ctx, String model, boolean autoload) throws InterruptedException {
         CompletableFuture<Lease> pending = gateway.acquire(model, autoload);
-        try (GatewayMetrics.Waiting waiting = metrics.waiting()) {
-            if (!pending.isDone()) {
-                ClientDisconnect.whenGone(request, () -> pending.cancel(false));
-            }
+        try (GatewayMetrics.Waiting waiting = metrics.waiting();
+                ClientWatch watch = ClientWatch.start(ctx.req(), ctx.res(), () -> pending.cancel(false))) {
             return pending.get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof GatewayException failure) {
