@@ -36,7 +36,8 @@ class OpenAiRoutesTest {
                         TestGateway.simulated(dir, "fast", "--sim-tokens-per-second", "0"),
                         TestGateway.simulated(dir, "slow", "--sim-tokens-per-second", "20"),
                         TestGateway.simulated(dir, "idle"),
-                        TestGateway.simulated(dir, "sluggish", "--sim-load-ms", "5000")));
+                        TestGateway.simulated(dir, "sluggish", "--sim-load-ms", "5000"),
+                        TestGateway.simulated(dir, "broken", "--sim-crash-at-start", "3")));
     }
 
     @AfterAll
@@ -166,6 +167,39 @@ class OpenAiRoutesTest {
                 .untilAsserted(() -> assertThat(gateway.get("/metrics").body())
                         .contains("switchboard_requests_total{model=\"sluggish\",status=\"499\"} 1.0"));
         assertThat(gateway.gateway().status("sluggish").state()).isEqualTo(ModelState.STARTING);
+    }
+
+    @Test
+    void tellsWhenToRetryAModelWhoseStartJustFailed() throws IOException {
+        assertThat(gateway.post("/v1/chat/completions", chat("broken", false, 1))
+                        .statusCode())
+                .isEqualTo(500);
+
+        HttpResponse<String> retry = gateway.post("/v1/chat/completions", chat("broken", false, 1));
+
+        assertThat(retry.statusCode()).isEqualTo(503);
+        assertThat(error(retry).path("type").asText()).isEqualTo("unavailable_error");
+        assertThat(retry.headers().firstValue("Retry-After")).hasValue("2");
+    }
+
+    @Test
+    void readsTheModelOfAnAudioUploadFromItsFormField() throws IOException {
+        String boundary = "b0undary";
+        String form = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n"
+                + "Content-Type: audio/wav\r\n\r\nRIFF\r\n--" + boundary + "\r\n"
+                + "Content-Disposition: form-data; name=\"model\"\r\n\r\nwhisper-x\r\n--" + boundary + "--\r\n";
+
+        HttpResponse<String> response = gateway.send(gateway.request("/v1/audio/transcriptions")
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build());
+
+        assertError(response, 404, "not_found_error", "model 'whisper-x' not found");
+    }
+
+    @Test
+    void answersAnUnknownRouteInTheErrorShape() throws IOException {
+        assertError(gateway.get("/v2/nothing"), 404, "not_found_error", "File Not Found");
     }
 
     private static String chat(String model, boolean stream, int maxTokens) {

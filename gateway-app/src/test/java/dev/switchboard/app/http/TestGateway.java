@@ -84,6 +84,11 @@ final class TestGateway implements AutoCloseable {
         return ModelDescriptor.builder(id, BACKEND).options(Map.of("cmd", cmd)).build();
     }
 
+    /** Loads the model unless it is loaded already, and waits until it is ready. */
+    void ensureLoaded(String model) {
+        gateway.acquire(model, true).join().close();
+    }
+
     Gateway gateway() {
         return gateway;
     }
@@ -145,11 +150,12 @@ final class TestGateway implements AutoCloseable {
 
     @Override
     public void close() {
+        // the client first: the server's graceful stop would wait for its idle connections
+        http.close();
         try {
             server.stop(Duration.ofSeconds(1));
         } finally {
             gateway.close();
-            http.close();
         }
     }
 }

@@ -33,19 +33,20 @@ public final class EventStreams {
      */
     public void serve(HttpServletResponse response, Function<EventStream, AutoCloseable> source)
             throws IOException, InterruptedException {
-        response.setStatus(200);
-        response.setContentType("text/event-stream");
-        response.setCharacterEncoding("UTF-8");
-        response.setHeader("Cache-Control", "no-cache");
-        response.setHeader("X-Accel-Buffering", "no"); // tell reverse proxies not to buffer it
-        response.flushBuffer();
         EventStream stream = new EventStream(response.getOutputStream());
         open.add(stream);
         if (closed) {
             stream.close();
         }
+        // subscribe before the headers go out: a client that acts on seeing them misses no event
         AutoCloseable subscription = source.apply(stream);
         try {
+            response.setStatus(200);
+            response.setContentType("text/event-stream");
+            response.setCharacterEncoding("UTF-8");
+            response.setHeader("Cache-Control", "no-cache");
+            response.setHeader("X-Accel-Buffering", "no"); // tell reverse proxies not to buffer it
+            response.flushBuffer();
             stream.pump(heartbeat);
         } finally {
             stream.close();
