@@ -69,7 +69,8 @@ async function refresh() {
 function renderModels() {
   const rows = models.map((m) => {
     const bytes = Object.values(m.placement.bytesPerGpu).reduce((a, b) => a + b, 0);
-    const state = m.state + (m.loadProgress != null ? " " + Math.round(m.loadProgress * 100) + "%" : "");
+    const loading = m.state === "starting" && m.loadProgress != null;
+    const state = m.state + (loading ? " " + Math.round(m.loadProgress * 100) + "%" : "");
     const running = ["starting", "ready", "sleeping"].includes(m.state);
     const row = document.createElement("tr");
     row.innerHTML = `<td></td><td class="state ${m.state}"></td><td>${m.inFlight}</td>
@@ -98,18 +99,20 @@ function renderGpus(gpus) {
     box.className = "gpu";
     box.innerHTML = `<div class="label"><span></span><span class="muted"></span></div><div class="bar"></div>`;
     box.querySelector(".label span").textContent = `GPU ${g.index} · ${g.name}`;
-    box.querySelector(".label .muted").textContent = `${gib(g.usedBytes)} used of ${gib(g.totalBytes)}`;
+    box.querySelector(".label .muted").textContent =
+      `${gib(g.usedBytes)} / ${gib(g.totalBytes)} used · ${gib(g.reservedBytes)} reserved`;
     const bar = box.querySelector(".bar");
     const other = Math.max(0, g.usedBytes - g.reservedBytes);
-    const segment = (cls, bytes, title) => {
+    const segment = (cls, bytes, label) => {
       const part = document.createElement("div");
       part.className = cls;
       part.style.width = (100 * bytes / g.totalBytes) + "%";
-      part.title = title;
+      part.textContent = label;
+      part.title = `${label}: ${gib(bytes)}`;
       bar.append(part);
     };
-    Object.entries(g.models).forEach(([id, bytes]) => segment("model", bytes, `${id}: ${gib(bytes)}`));
-    if (other) segment("other", other, `other processes: ${gib(other)}`);
+    Object.entries(g.models).forEach(([id, bytes]) => segment("model", bytes, id));
+    if (other) segment("other", other, "other processes");
     return box;
   }));
 }
