@@ -5,7 +5,6 @@ import dev.switchboard.core.lifecycle.GpuUsage;
 import dev.switchboard.core.lifecycle.ModelStatus;
 import dev.switchboard.core.spi.GpuInfo;
 import dev.switchboard.core.spi.Placement;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -71,7 +70,7 @@ final class AdminViews {
                 status.model().aliases(),
                 status.model().tags(),
                 status.model().backend(),
-                status.state().name().toLowerCase(Locale.ROOT),
+                lower(status.state().name()),
                 status.inFlight(),
                 new PlacementView(placement.gpuIds(), placement.tensorSplit(), new TreeMap<>(placement.bytesPerGpu())),
                 status.failed(),
@@ -104,17 +103,17 @@ final class AdminViews {
                         lower(change.from().name()),
                         lower(change.to().name()),
                         change.reason(),
-                        iso(change.at()));
+                        change.at().toString());
             case GatewayEvent.LoadProgress progress ->
-                new ProgressEvent("progress", progress.model(), progress.progress(), iso(progress.at()));
+                new ProgressEvent(
+                        "progress",
+                        progress.model(),
+                        progress.progress(),
+                        progress.at().toString());
         };
     }
 
     private static String lower(String name) {
         return name.toLowerCase(Locale.ROOT);
-    }
-
-    private static String iso(Instant at) {
-        return at.toString();
     }
 }

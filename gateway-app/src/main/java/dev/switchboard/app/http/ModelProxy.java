@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ModelProxy {
     private static final Logger log = LoggerFactory.getLogger(ModelProxy.class);
-    /** nginx's "client closed request": what the metrics count when nobody got an answer. */
+    /** nginx's "client closed request": what the metrics count when the client left before any answer. */
     private static final int CLIENT_GONE = 499;
 
     private final Gateway gateway;
@@ -72,7 +72,7 @@ final class ModelProxy {
         }
         long started = System.nanoTime();
         ServletResponseSink sink = new ServletResponseSink(ctx.res());
-        int status = CLIENT_GONE;
+        int status = 500;
         try (Lease lease = awaitLease(ctx, model.id(), autoload)) {
             log.debug("{} {} -> model '{}' at {}", ctx.method(), ctx.path(), model.id(), lease.baseUri());
             gateway.forward(lease, request(ctx, body), sink);
@@ -93,15 +93,25 @@ final class ModelProxy {
     }
 
     /**
-     * Waits for the model to be ready for this request.
+     * Waits for the model to be ready for this request, counted as waiting and watching for the
+     * client to hang up meanwhile.
      *
      * @throws CancellationException when the client hung up while waiting
      */
     private Lease awaitLease(Context ctx, String model, boolean autoload) throws InterruptedException {
         CompletableFuture<Lease> pending = gateway.acquire(model, autoload);
-        try (GatewayMetrics.Waiting waiting = metrics.waiting();
-                ClientWatch watch = ClientWatch.start(ctx.req(), ctx.res(), () -> pending.cancel(false))) {
-            return pending.get();
+        try {
+            if (pending.isDone()) {
+                return pending.get(); // the model was ready: the usual case
+            }
+            GatewayMetrics.Waiting waiting = metrics.waiting();
+            ClientWatch watch = ClientWatch.start(ctx.req(), ctx.res(), () -> pending.cancel(false));
+            try {
+                return pending.get();
+            } finally {
+                watch.close();
+                waiting.close();
+            }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof GatewayException failure) {
                 throw failure;

@@ -102,7 +102,7 @@ final class RouterRoutes {
     private void events(Context ctx) throws IOException, InterruptedException {
         streams.serve(
                 ctx.res(),
-                stream -> gateway.subscribe(event -> RouterViews.event(event, status(event.model()))
+                stream -> gateway.subscribe(event -> RouterViews.event(event, () -> status(event.model()))
                         .ifPresent(view -> stream.send(Json.write(view)))));
     }
 

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Models and model events in the shapes llama.cpp's router writes ({@code tools/server/server-models.cpp}),
@@ -78,8 +79,10 @@ final class RouterViews {
      * The event llama.cpp would broadcast for a gateway event: {@code model_status} when a load
      * begins, {@code status_change} for later changes (with the exit code once unloaded and the
      * progress while loading). Entering {@code STOPPING} has no router counterpart.
+     *
+     * @param status the model's status now, asked only when an exit code is due
      */
-    static Optional<Event> event(GatewayEvent event, Optional<ModelStatus> status) {
+    static Optional<Event> event(GatewayEvent event, Supplier<Optional<ModelStatus>> status) {
         Map<String, Object> data = new LinkedHashMap<>();
         return switch (event) {
             case GatewayEvent.StateChanged change when change.to() == ModelState.STOPPING -> Optional.empty();
@@ -91,7 +94,8 @@ final class RouterViews {
             case GatewayEvent.StateChanged change -> {
                 data.put("status", value(change.to()));
                 if (!change.to().holdsEngine()) {
-                    data.put("exit_code", status.map(RouterViews::exitCode).orElse(0));
+                    data.put(
+                            "exit_code", status.get().map(RouterViews::exitCode).orElse(0));
                 }
                 yield Optional.of(new Event(change.model(), "status_change", data));
             }

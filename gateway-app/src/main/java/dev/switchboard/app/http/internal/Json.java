@@ -11,7 +11,8 @@ import java.io.IOException;
 /** The one JSON mapper of the HTTP layer: records in, compact JSON out, absent fields left out. */
 public final class Json {
     public static final ObjectMapper MAPPER = JsonMapper.builder()
-            .serializationInclusion(JsonInclude.Include.NON_NULL)
+            .defaultPropertyInclusion(
+                    JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
             .build();
 
     private Json() {}
