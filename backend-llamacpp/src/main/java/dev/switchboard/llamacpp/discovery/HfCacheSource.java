@@ -10,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,8 +46,6 @@ public final class HfCacheSource implements ModelSource {
 
     private static final String REPO_FOLDER_PREFIX = "models--";
     private static final Pattern COMMIT = Pattern.compile("[0-9a-fA-F]{40}");
-    private static final List<String> SIDE_FILES = List.of("mmproj", "mtp-", "eagle3-", "dflash-", "dspark-");
-    private static final List<String> DEFAULT_TAGS = List.of("Q4_K_M", "Q8_0");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CacheDirectories directories;
@@ -98,7 +94,7 @@ public final class HfCacheSource implements ModelSource {
                     .filter(m -> hfFile.get().equals(m.metadata().get(ModelMetadata.HF_FILE)))
                     .findFirst();
         }
-        List<String> tags = reference.tag().isEmpty() ? DEFAULT_TAGS : List.of(reference.tag());
+        List<String> tags = reference.tag().isEmpty() ? RepoFileChoice.DEFAULT_TAGS : List.of(reference.tag());
         for (String tag : tags) {
             Optional<ModelDescriptor> match = inRepo.stream()
                     .filter(m ->
@@ -160,23 +156,19 @@ public final class HfCacheSource implements ModelSource {
         Set<String> seenTags = new HashSet<>();
         List<LocalModel> models = new ArrayList<>();
         for (String file : files) {
-            Optional<GgufFileName> name = GgufFileName.parse(file).filter(HfCacheSource::isModelFile);
             Path path = snapshot.resolve(file);
-            if (name.isEmpty()
-                    || !Files.exists(path)
-                    || !seenTags.add(name.get().tag())) {
+            if (!RepoFileChoice.isListedModel(file) || !Files.exists(path)) {
                 continue;
             }
-            String id = repo + ":" + name.get().tag();
-            Optional<Path> mmproj = bestProjector(files, file).map(snapshot::resolve);
-            models.add(new LocalModel(
-                    id, id, path, mmproj, cacheMetadata(repo, file, name.get().tag())));
+            String tag = GgufFileName.parse(file).orElseThrow().tag();
+            if (!seenTags.add(tag)) {
+                continue;
+            }
+            String id = repo + ":" + tag;
+            Optional<Path> mmproj = RepoFileChoice.projector(files, file).map(snapshot::resolve);
+            models.add(new LocalModel(id, id, path, mmproj, cacheMetadata(repo, file, tag)));
         }
         return models;
-    }
-
-    private static boolean isModelFile(GgufFileName name) {
-        return name.index() == 1 && !name.tag().isEmpty() && SIDE_FILES.stream().noneMatch(name.prefix()::contains);
     }
 
     /** Files and links in the snapshot, as paths relative to it with {@code /} separators, sorted. */
@@ -187,46 +179,6 @@ public final class HfCacheSource implements ModelSource {
                     .sorted()
                     .toList();
         }
-    }
-
-    /**
-     * llama.cpp's projector choice: an {@code mmproj} GGUF in the model's folder or a parent of it,
-     * the deepest first, then the closest in quantization bits to the model.
-     */
-    private static Optional<String> bestProjector(List<String> files, String model) {
-        List<String> modelFolder = folders(model);
-        int modelBits = quantBits(model);
-        Comparator<String> preference = Comparator.<String>comparingInt(
-                        f -> folders(f).size())
-                .reversed()
-                .thenComparingInt(f -> Math.abs(quantBits(f) - modelBits));
-        return files.stream()
-                .filter(f -> f.endsWith(".gguf") && f.contains("mmproj"))
-                .filter(f -> isPrefix(folders(f), modelFolder))
-                .min(preference);
-    }
-
-    private static List<String> folders(String path) {
-        List<String> parts = Arrays.asList(path.split("/"));
-        return parts.subList(0, parts.size() - 1);
-    }
-
-    private static boolean isPrefix(List<String> prefix, List<String> list) {
-        return prefix.size() <= list.size() && list.subList(0, prefix.size()).equals(prefix);
-    }
-
-    /** The number in a quantization tag: 4 for Q4_K_M, 16 for F16, 0 without digits. */
-    private static int quantBits(String file) {
-        String tag = GgufFileName.parse(file).map(GgufFileName::tag).orElse("");
-        int start = 0;
-        while (start < tag.length() && !Character.isDigit(tag.charAt(start))) {
-            start++;
-        }
-        int end = start;
-        while (end < tag.length() && Character.isDigit(tag.charAt(end))) {
-            end++;
-        }
-        return end > start ? Integer.parseInt(tag.substring(start, end)) : 0;
     }
 
     private List<LocalModel> legacyModels() throws IOException {

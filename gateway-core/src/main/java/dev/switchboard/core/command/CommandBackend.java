@@ -1,5 +1,6 @@
 package dev.switchboard.core.command;
 
+import dev.switchboard.core.process.ChildProcess;
 import dev.switchboard.core.spi.Backend;
 import dev.switchboard.core.spi.BackendConfig;
 import dev.switchboard.core.spi.ByteSizes;
@@ -81,7 +82,9 @@ final class CommandBackend implements Backend {
                 .startTimeout(startTimeout);
         Object stop = model.options().get("cmdStop");
         if (stop != null) {
-            spec.stopCommand(CommandLine.split(stop.toString()));
+            // ${PID} is known once the engine runs: the supervisor fills it in when it stops it
+            values.put("PID", ChildProcess.PID_MACRO);
+            spec.stopCommand(CommandLine.split(CommandLine.expand(stop.toString(), values)));
         }
         if (placement.onGpu()) {
             spec.env(

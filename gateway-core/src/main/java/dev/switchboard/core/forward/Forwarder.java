@@ -1,6 +1,5 @@
 package dev.switchboard.core.forward;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.GatewayException;
@@ -86,8 +85,8 @@ public final class Forwarder {
     }
 
     private static HttpRequest upstreamRequest(Lease lease, ProxyRequest request) {
-        URI target = lease.baseUri().resolve(request.pathAndQuery());
-        byte[] body = rewriteModel(request.body(), lease.upstreamModel());
+        URI target = target(lease.baseUri(), request.pathAndQuery());
+        byte[] body = rewriteBody(request.body(), lease.upstreamModel(), RequestFilters.of(lease.model()));
         HttpRequest.Builder builder = HttpRequest.newBuilder(target)
                 .method(
                         request.method(),
@@ -103,6 +102,16 @@ public final class Forwarder {
         return builder.build();
     }
 
+    /**
+     * The request's path appended to the engine's base URI, keeping any path the base has (a remote
+     * upstream such as {@code https://host/api} serves {@code /v1/...} under it), where {@link
+     * URI#resolve} would drop it.
+     */
+    static URI target(URI base, String pathAndQuery) {
+        String root = base.toString();
+        return URI.create((root.endsWith("/") ? root.substring(0, root.length() - 1) : root) + pathAndQuery);
+    }
+
     private static Map<String, List<String>> responseHeaders(HttpResponse<?> response) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         response.headers().map().forEach((name, values) -> {
@@ -114,24 +123,32 @@ public final class Forwarder {
     }
 
     /**
-     * Sets the JSON body's {@code model} to the name the engine expects (a request may use an alias).
-     * Bodies that are not JSON objects with a {@code model} go through untouched.
+     * Sets the JSON body's {@code model} to the name the engine expects (a request may use an alias)
+     * and applies the model's request filters. Bodies that are not JSON objects, or need no change,
+     * go through byte for byte.
      */
-    static byte[] rewriteModel(byte[] body, String upstreamModel) {
+    static byte[] rewriteBody(byte[] body, String upstreamModel, RequestFilters filters) {
         if (body.length == 0 || body[0] != '{') {
             return body;
         }
         try {
-            JsonNode tree = JSON.readTree(body);
-            if (tree instanceof ObjectNode object
-                    && object.has("model")
-                    && !upstreamModel.equals(object.get("model").asText())) {
-                object.put("model", upstreamModel);
-                return JSON.writeValueAsBytes(object);
+            if (!(JSON.readTree(body) instanceof ObjectNode object)) {
+                return body;
             }
+            boolean renamed = object.has("model")
+                    && !upstreamModel.equals(object.get("model").asText());
+            if (!renamed && filters.isEmpty()) {
+                return body;
+            }
+            if (renamed) {
+                object.put("model", upstreamModel);
+            }
+            object.remove(filters.strip());
+            object.setAll(filters.set());
+            return JSON.writeValueAsBytes(object);
         } catch (IOException e) {
             log.trace("body is not JSON; forwarded as is");
+            return body;
         }
-        return body;
     }
 }

@@ -63,6 +63,7 @@ import org.slf4j.LoggerFactory;
 public final class ModelManager implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ModelManager.class);
     private static final int LOG_LINES = 500;
+    private static final Duration RELEASE_SETTLE = Duration.ofSeconds(5);
 
     private final Map<String, Backend> backends;
     private final Supervisor supervisor;
@@ -83,6 +84,8 @@ public final class ModelManager implements AutoCloseable {
     private int waiting;
     private boolean closed;
     private boolean pumping;
+    private volatile long lastRelease = System.nanoTime() - RELEASE_SETTLE.toNanos();
+    private volatile long lastReading;
     private boolean repump;
 
     public ModelManager(
@@ -137,6 +140,14 @@ public final class ModelManager implements AutoCloseable {
             }
             Slot slot = slot(model);
             if (slot.state == ModelState.READY) {
+                int limit = concurrencyLimit(model);
+                if (limit > 0 && slot.leases >= limit) {
+                    return CompletableFuture.failedFuture(new GatewayException(
+                            429,
+                            "rate_limit_error",
+                            "model '" + model.id() + "' is serving its limit of " + limit + " concurrent requests",
+                            Duration.ofSeconds(1)));
+                }
                 return CompletableFuture.completedFuture(lease(slot));
             }
             if (!autoload && !slot.state.holdsEngine()) {
@@ -419,8 +430,9 @@ public final class ModelManager implements AutoCloseable {
                 }
                 PlanResult plan = Planner.plan(planRequest(slot));
                 if (plan instanceof PlanResult.NoFit noFit) {
-                    if (noFit.kind() == PlanResult.NoFit.Kind.WAIT) {
-                        return; // only busy models are in the way: wait for one to go idle, keep the order
+                    if (noFit.kind() == PlanResult.NoFit.Kind.WAIT || recentlyReleased()) {
+                        // busy models are in the way, or memory just released does not show yet
+                        return;
                     }
                     it.remove();
                     for (Waiter waiter : List.copyOf(demand.waiters)) {
@@ -447,6 +459,14 @@ public final class ModelManager implements AutoCloseable {
             }
             // STARTING, STOPPING, or falling asleep: its own transition is under way
         }
+    }
+
+    /**
+     * GPU memory shows free some time after an engine exits or sleeps: for a bounded while after a
+     * release, a model that does not fit waits for fresh readings instead of failing.
+     */
+    private boolean recentlyReleased() {
+        return System.nanoTime() - lastRelease < RELEASE_SETTLE.toNanos();
     }
 
     private boolean stopsUnderWay() {
@@ -510,7 +530,12 @@ public final class ModelManager implements AutoCloseable {
     }
 
     private void refreshGpus() {
+        if (lastRelease > lastReading) {
+            inventory.refresh();
+        }
+        long readAt = System.nanoTime();
         List<GpuInfo> fresh = readGpus();
+        lastReading = readAt;
         lock.lock();
         try {
             gpus = fresh;
@@ -639,8 +664,11 @@ public final class ModelManager implements AutoCloseable {
             slot.failed = false;
             slot.failure = null;
             slot.progress = 1;
-            if (!slot.waking) { // a wake says nothing of what a cold start costs
-                slot.reloadCost = Duration.ofNanos(System.nanoTime() - slot.startedAt);
+            if (!slot.waking) {
+                // a wake says nothing of what a cold start costs; whole seconds, so that start-up
+                // jitter never reorders models that cost the same to load
+                slot.reloadCost = Duration.ofSeconds(
+                        Duration.ofNanos(System.nanoTime() - slot.startedAt).toSeconds());
             }
             slot.waking = false;
             transition(slot, ModelState.READY, "engine ready");
@@ -715,12 +743,12 @@ public final class ModelManager implements AutoCloseable {
     }
 
     /**
-     * Makes room: an idle engine with a warm tier falls asleep (its GPU memory freed, its process
-     * kept, so the next request wakes it in seconds); a sleeping one, or one without a warm tier,
-     * stops.
+     * Makes room: when GPU memory is short, an idle engine with a warm tier falls asleep (its GPU
+     * memory freed, its process kept, so the next request wakes it in seconds); a sleeping one, one
+     * without a warm tier, or any engine when the loaded limit is what is short, stops.
      */
     private void evict(Slot slot, String reason) {
-        Optional<WarmTier> warm = slot.state == ModelState.READY && slot.spec != null
+        Optional<WarmTier> warm = slot.state == ModelState.READY && slot.spec != null && !atLoadedLimit()
                 ? backends.get(slot.model.backend()).warmTier(slot.model)
                 : Optional.empty();
         if (warm.isEmpty()) {
@@ -745,6 +773,7 @@ public final class ModelManager implements AutoCloseable {
             try {
                 slot.sleepInProgress = false;
                 if (failure == null) {
+                    lastRelease = System.nanoTime();
                     // the memory is free now; keep the GPU ids to wake on
                     slot.placement = new Placement(slot.placement.gpuIds(), slot.placement.tensorSplit(), Map.of());
                     log.info("model '{}' is asleep", slot.model.id());
@@ -757,6 +786,19 @@ public final class ModelManager implements AutoCloseable {
                 lock.unlock();
             }
         });
+    }
+
+    /** llama-swap's {@code concurrencyLimit}: in-flight requests one model takes; 0 for no limit. */
+    private static int concurrencyLimit(ModelDescriptor model) {
+        Object limit = model.options().get("concurrencyLimit");
+        return limit == null ? 0 : Integer.parseInt(limit.toString().trim());
+    }
+
+    /** Whether the engine count is what is short: then sleeping frees nothing and the engine must stop. */
+    private boolean atLoadedLimit() {
+        int max = config.maxLoaded();
+        return max > 0
+                && slots.values().stream().filter(s -> s.state.holdsEngine()).count() >= max;
     }
 
     /** Wakes a sleeping engine on its GPUs; much faster than a cold start. */
@@ -841,6 +883,7 @@ public final class ModelManager implements AutoCloseable {
             slot.child = null;
             slot.stopping = null;
             slot.placement = Placement.cpu();
+            lastRelease = System.nanoTime();
             transition(slot, ModelState.UNLOADED, reason);
             log.info("model '{}' stopped", slot.model.id());
             pump();

@@ -32,6 +32,9 @@ public final class ChildProcess {
     private static final Duration MAX_POLL = Duration.ofMillis(250);
     private static final Duration TERM_GRACE = Duration.ofSeconds(3);
 
+    /** Stands for the engine's process id in a stop command (llama-swap's {@code cmdStop}). */
+    public static final String PID_MACRO = "${PID}";
+
     private final String modelId;
     private final LaunchSpec spec;
     private final Process process;
@@ -197,7 +200,10 @@ public final class ChildProcess {
             }
         } else if (!spec.stopCommand().isEmpty()) {
             try {
-                new ProcessBuilder(spec.stopCommand())
+                String pid = Long.toString(enginePid());
+                new ProcessBuilder(spec.stopCommand().stream()
+                                .map(arg -> arg.replace(PID_MACRO, pid))
+                                .toList())
                         .redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .start();
@@ -207,6 +213,14 @@ public final class ChildProcess {
             }
         }
         process.destroy();
+    }
+
+    /** The engine itself: the guard's child when it runs under the guard. */
+    private long enginePid() {
+        if (spec.exitsOnStdinEof()) {
+            return process.pid();
+        }
+        return process.children().findFirst().map(ProcessHandle::pid).orElse(process.pid());
     }
 
     /** Descendants first, collected before anyone dies so none is missed after reparenting. */

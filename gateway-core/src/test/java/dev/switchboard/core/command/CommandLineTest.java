@@ -32,14 +32,14 @@ class CommandLineTest {
 
     @Test
     void expandsMacros() {
-        assertThat(CommandLine.expand("srv --port ${PORT} -m ${models}/${MODEL_ID}.gguf",
+        assertThat(CommandLine.expand(
+                        "srv --port ${PORT} -m ${models}/${MODEL_ID}.gguf",
                         Map.of("PORT", "5800", "models", "/srv", "MODEL_ID", "qwen")))
                 .isEqualTo("srv --port 5800 -m /srv/qwen.gguf");
     }
 
     @Test
     void namesAnUnknownMacro() {
-        assertThatThrownBy(() -> CommandLine.expand("srv ${NOPE}", Map.of()))
-                .hasMessageContaining("${NOPE}");
+        assertThatThrownBy(() -> CommandLine.expand("srv ${NOPE}", Map.of())).hasMessageContaining("${NOPE}");
     }
 }

@@ -2,13 +2,21 @@ package dev.switchboard.core.forward;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.spi.ModelDescriptor;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ModelRewriteTest {
 
     private static String rewrite(String body, String upstream) {
-        return new String(Forwarder.rewriteModel(body.getBytes(StandardCharsets.UTF_8), upstream), StandardCharsets.UTF_8);
+        return rewrite(body, upstream, RequestFilters.none());
+    }
+
+    private static String rewrite(String body, String upstream, RequestFilters filters) {
+        return new String(
+                Forwarder.rewriteBody(body.getBytes(StandardCharsets.UTF_8), upstream, filters),
+                StandardCharsets.UTF_8);
     }
 
     @Test
@@ -21,6 +29,25 @@ class ModelRewriteTest {
     void leavesABodyNamingTheEngineModelUntouched() {
         String body = "{ \"model\" : \"qwen\" ,\"n\":1}";
         assertThat(rewrite(body, "qwen")).isEqualTo(body);
+    }
+
+    @Test
+    void stripsAndSetsParametersButNeverTheModel() {
+        ModelDescriptor model = ModelDescriptor.builder("coder", "sim")
+                .options(Map.of(
+                        "filters",
+                        Map.of(
+                                "stripParams",
+                                "temperature, top_p, model",
+                                "setParams",
+                                Map.of("top_k", 40, "model", "evil"))))
+                .build();
+
+        assertThat(rewrite(
+                        "{\"model\":\"coder\",\"temperature\":0.1,\"top_p\":0.9,\"n\":1}",
+                        "coder",
+                        RequestFilters.of(model)))
+                .isEqualTo("{\"model\":\"coder\",\"n\":1,\"top_k\":40}");
     }
 
     @Test

@@ -55,7 +55,8 @@ class SseRelayTest {
 
     @Test
     void relaysTheBodyByteForByte() throws IOException {
-        byte[] body = "data: {\"a\":1}\r\n\r\ndata: caf\u00e9\n\n: comment\n\ndata: [DONE]\n\n".getBytes(StandardCharsets.UTF_8);
+        byte[] body = "data: {\"a\":1}\r\n\r\ndata: caf\u00e9\n\n: comment\n\ndata: [DONE]\n\n"
+                .getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
         long relayed = SseRelay.relay(new ByteArrayInputStream(body), out, true);
@@ -70,7 +71,8 @@ class SseRelayTest {
 
         SseRelay.relay(chunks("data: one\n", "\n", "data: tw", "o\n\n"), out, true);
 
-        assertThat(out.flushed).containsExactly("data: one\n\n", "data: one\n\ndata: two\n\n", "data: one\n\ndata: two\n\n");
+        assertThat(out.flushed)
+                .containsExactly("data: one\n\n", "data: one\n\ndata: two\n\n", "data: one\n\ndata: two\n\n");
     }
 
     @Test

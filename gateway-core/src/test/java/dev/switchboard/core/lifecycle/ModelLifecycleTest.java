@@ -183,10 +183,12 @@ class ModelLifecycleTest {
 
     @Test
     void aWaitPastTheQueueTimeoutFailsWith503() {
-        start(SchedulerConfig.custom().maxLoaded(1).queueTimeout(Duration.ofMillis(400)), "busy", "next");
+        start(SchedulerConfig.custom().maxLoaded(1).queueTimeout(Duration.ofSeconds(3)), "busy", "next");
         try (Lease busy = lease(gateway, "busy")) {
+            long started = System.nanoTime();
             GatewayException error = failure(gateway.acquire("next", true));
 
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
             assertThat(error.status()).isEqualTo(503);
             assertThat(error.getMessage()).contains("next");
             assertThat(error.retryAfter()).isPresent();
@@ -201,7 +203,8 @@ class ModelLifecycleTest {
         waiter.cancel(true);
         busy.close();
 
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+        await().during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(2))
                 .until(() -> gateway.status("busy").state() == ModelState.READY);
         assertThat(engines.starts("wanted")).isZero();
         assertThat(gateway.scheduler().maxLoaded()).isEqualTo(1);
@@ -247,7 +250,8 @@ class ModelLifecycleTest {
     void anIdleModelUnloadsAfterItsTtl() {
         start(SchedulerConfig.custom().idleTtl(Duration.ofSeconds(1)), "model");
         lease(gateway, "model").close();
-        await().atMost(Duration.ofSeconds(5)).until(() -> gateway.status("model").state() == ModelState.UNLOADED);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> gateway.status("model").state() == ModelState.UNLOADED);
         assertThat(engines.events(JournalEvent.EXIT, "model")).hasSize(1);
     }
 
@@ -265,7 +269,7 @@ class ModelLifecycleTest {
 
     static ProxyRequest chat(String model, boolean stream, int maxTokens) {
         String body = "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"max_tokens\":" + maxTokens
-                + ",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
+                + ",\"ignore_eos\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
         return new ProxyRequest(
                 "POST",
                 "/v1/chat/completions",

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -37,11 +38,24 @@ public final class SimulatedEngines {
 
     /** Adds a model built from the given descriptor builder, served by a simulator with these flags. */
     public SimulatedEngines model(ModelDescriptor.Builder model, String... simulatorFlags) {
-        String command = SimulatorCommand.javaCommand().stream().map(SimulatedEngines::quote).collect(Collectors.joining(" "))
+        return model(model, Map.of(), simulatorFlags);
+    }
+
+    /**
+     * Adds a model with extra command-backend options (such as {@code memory}), served by a
+     * simulator with these flags.
+     */
+    public SimulatedEngines model(
+            ModelDescriptor.Builder model, Map<String, Object> options, String... simulatorFlags) {
+        String command = SimulatorCommand.javaCommand().stream()
+                        .map(SimulatedEngines::quote)
+                        .collect(Collectors.joining(" "))
                 + " -m /models/${MODEL_ID}.gguf --port ${PORT} --alias ${MODEL_ID} --sim-load-ms 100 --sim-record "
                 + quote(journal.toString()) + " "
                 + Arrays.stream(simulatorFlags).map(SimulatedEngines::quote).collect(Collectors.joining(" "));
-        models.add(model.options(Map.of("cmd", command)).build());
+        Map<String, Object> all = new java.util.HashMap<>(options);
+        all.put("cmd", command);
+        models.add(model.options(all).build());
         return this;
     }
 
@@ -67,11 +81,16 @@ public final class SimulatedEngines {
         return events(JournalEvent.START, model).size();
     }
 
-    /** The journal events of one kind for one model. */
+    /** The journal events of one kind from the engines that served this model (matched by pid). */
     public List<JournalEvent> events(String kind, String model) {
-        return journal().stream()
-                .filter(e -> e.event().equals(kind))
-                .filter(e -> model.equals(e.text("model").orElse(null)) || model.equals(e.text("alias").orElse(null)))
+        List<JournalEvent> all = journal();
+        Set<Long> pids = all.stream()
+                .filter(e -> e.event().equals(JournalEvent.START))
+                .filter(e -> e.entry("flags", "--alias").filter(model::equals).isPresent())
+                .map(JournalEvent::pid)
+                .collect(Collectors.toSet());
+        return all.stream()
+                .filter(e -> e.event().equals(kind) && pids.contains(e.pid()))
                 .toList();
     }
 
