@@ -1,0 +1,39 @@
+package dev.switchboard.app.http.internal;
+
+import dev.switchboard.core.GatewayException;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+
+/** Reads a request body whole, refusing one larger than the configured limit. */
+public final class BoundedBody {
+    // arrays cannot be much larger than this; a larger configured limit reads as "no practical limit"
+    private static final long LARGEST_ARRAY = Integer.MAX_VALUE - 16;
+
+    private BoundedBody() {}
+
+    /**
+     * The body's bytes.
+     *
+     * @throws GatewayException 413 when the body (declared or read) exceeds {@code maxBytes}
+     */
+    public static byte[] read(HttpServletRequest request, long maxBytes) throws IOException {
+        long limit = Math.min(maxBytes, LARGEST_ARRAY);
+        if (request.getContentLengthLong() > limit) {
+            throw tooLarge(limit);
+        }
+        // a chunked body declares no length: read one byte past the limit to tell
+        try (InputStream in = request.getInputStream()) {
+            byte[] body = in.readNBytes((int) limit + 1);
+            if (body.length > limit) {
+                throw tooLarge(limit);
+            }
+            return body;
+        }
+    }
+
+    private static GatewayException tooLarge(long limit) {
+        return new GatewayException(
+                413, "invalid_request_error", "request body is larger than the limit of " + limit + " bytes");
+    }
+}

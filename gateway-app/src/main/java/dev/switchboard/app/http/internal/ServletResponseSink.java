@@ -1,0 +1,53 @@
+package dev.switchboard.app.http.internal;
+
+import dev.switchboard.core.forward.ResponseSink;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Relays an engine's response into the servlet response, writing the raw output stream so no
+ * framework layer buffers or compresses it: every flush the relay makes reaches the client.
+ */
+public final class ServletResponseSink implements ResponseSink {
+    /** Headers Jetty writes itself; relaying the engine's would send them twice. */
+    private static final Set<String> SERVER_OWNED = Set.of("date", "server");
+
+    private final HttpServletResponse response;
+    private int status;
+
+    public ServletResponseSink(HttpServletResponse response) {
+        this.response = response;
+    }
+
+    @Override
+    public void begin(int status, Map<String, List<String>> headers) {
+        this.status = status;
+        response.setStatus(status);
+        headers.forEach((name, values) -> {
+            if (!SERVER_OWNED.contains(name.toLowerCase(Locale.ROOT)) && !values.isEmpty()) {
+                response.setHeader(name, values.get(0));
+                values.subList(1, values.size()).forEach(value -> response.addHeader(name, value));
+            }
+        });
+    }
+
+    @Override
+    public OutputStream body() throws IOException {
+        return response.getOutputStream();
+    }
+
+    /** Whether the engine's status line has been relayed. */
+    public boolean begun() {
+        return status != 0;
+    }
+
+    /** The status relayed to the client, 0 before {@link #begin}. */
+    public int status() {
+        return status;
+    }
+}
