@@ -6,7 +6,6 @@ import dev.switchboard.app.cli.ServeOptions;
 import dev.switchboard.app.config.AppConfig;
 import dev.switchboard.app.config.ConfigException;
 import dev.switchboard.app.config.ConfigLoader;
-import dev.switchboard.app.config.SwitchboardYaml;
 import dev.switchboard.app.http.GatewayServer;
 import dev.switchboard.core.Gateway;
 import java.io.PrintStream;
@@ -59,7 +58,7 @@ public final class Main {
         try {
             AppConfig config = ConfigLoader.keepingEnvironmentReferences().loadLlamaSwap(file);
             config.warnings().forEach(err::println);
-            out.print(SwitchboardYaml.write(config));
+            out.print(config.toYaml());
             return 0;
         } catch (ConfigException e) {
             err.println(e.getMessage());

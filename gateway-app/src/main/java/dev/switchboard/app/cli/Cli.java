@@ -30,10 +30,8 @@ public final class Cli {
      */
     public static Invocation parse(String[] args, Map<String, String> env) {
         SwitchboardCommand command = new SwitchboardCommand();
-        CommandLine line = new CommandLine(command)
-                .setPosixClusteredShortOptionsAllowed(false)
-                .setUnmatchedOptionsArePositionalParams(false);
-        line.getSubcommands().get("convert").setPosixClusteredShortOptionsAllowed(false);
+        // no clustering: llama-server's -hf or -ngl must not read as -h -f or -n -g -l
+        CommandLine line = new CommandLine(command).setPosixClusteredShortOptionsAllowed(false);
         try {
             ParseResult result = line.parseArgs(args);
             if (result.isUsageHelpRequested()) {

@@ -24,8 +24,8 @@ import picocli.CommandLine.Unmatched;
         },
         footer = {
             "",
-            "Environment without --config: LLAMA_API_KEY, LLAMA_ARG_MODELS_DIR, LLAMA_ARG_MODELS_PRESET,",
-            "LLAMA_ARG_MODELS_MAX, LLAMA_ARG_MODELS_AUTOLOAD (as llama-server reads them)."
+            "Without --config or --demo, llama-server's variables apply: LLAMA_API_KEY, LLAMA_ARG_MODELS_DIR,"
+                    + " LLAMA_ARG_MODELS_PRESET, LLAMA_ARG_MODELS_MAX, LLAMA_ARG_MODELS_AUTOLOAD."
         })
 final class SwitchboardCommand {
     @Option(names = "--config", paramLabel = "FILE", description = "Switchboard or llama-swap YAML configuration")
@@ -87,26 +87,27 @@ final class SwitchboardCommand {
         if (!routerMode) {
             rejectRouterOnly();
         }
-        Function<String, String> fromEnv = name -> routerMode ? env.get(name) : null;
-        Integer max = modelsMax != null ? modelsMax : parse(fromEnv.apply("LLAMA_ARG_MODELS_MAX"), Integer::valueOf);
+        // llama-server's variables only where Switchboard stands in for llama-server
+        Map<String, String> fromEnv = routerMode ? env : Map.of();
+        Integer max = modelsMax != null ? modelsMax : variable(fromEnv, "LLAMA_ARG_MODELS_MAX", Integer::valueOf);
         if (max != null && max < 0) {
             throw new IllegalArgumentException("--models-max must be 0 (unlimited) or more, got " + max);
         }
         if (port != null && (port < 0 || port > 65535)) {
             throw new IllegalArgumentException("--port must lie in 0..65535, got " + port);
         }
-        List<String> keys = apiKeys.isEmpty() && fromEnv.apply("LLAMA_API_KEY") != null
-                ? List.of(fromEnv.apply("LLAMA_API_KEY"))
+        List<String> keys = apiKeys.isEmpty() && fromEnv.containsKey("LLAMA_API_KEY")
+                ? List.of(fromEnv.get("LLAMA_API_KEY"))
                 : apiKeys;
         return new ServeOptions(
                 config,
                 demo,
                 host,
                 port,
-                modelsDir != null ? modelsDir : parse(fromEnv.apply("LLAMA_ARG_MODELS_DIR"), Path::of),
-                modelsPreset != null ? modelsPreset : parse(fromEnv.apply("LLAMA_ARG_MODELS_PRESET"), Path::of),
+                modelsDir != null ? modelsDir : variable(fromEnv, "LLAMA_ARG_MODELS_DIR", Path::of),
+                modelsPreset != null ? modelsPreset : variable(fromEnv, "LLAMA_ARG_MODELS_PRESET", Path::of),
                 max,
-                autoload(fromEnv.apply("LLAMA_ARG_MODELS_AUTOLOAD")),
+                autoload(fromEnv),
                 splitKeys(keys),
                 llamaServer,
                 llamaServerArgs);
@@ -129,34 +130,32 @@ final class SwitchboardCommand {
         }
     }
 
-    private Boolean autoload(String env) {
+    private Boolean autoload(Map<String, String> env) {
         if (noModelsAutoload) {
             return false;
         }
         if (modelsAutoload) {
             return true;
         }
-        if (env == null) {
-            return null;
-        }
-        // llama.cpp's spelling of booleans in environment variables
-        return switch (env.trim().toLowerCase(Locale.ROOT)) {
+        return variable(env, "LLAMA_ARG_MODELS_AUTOLOAD", value -> switch (value.toLowerCase(Locale.ROOT)) {
+            // llama.cpp's spellings of booleans in environment variables
             case "true", "1", "on", "enabled" -> true;
             case "false", "0", "off", "disabled" -> false;
-            default ->
-                throw new IllegalArgumentException(
-                        "LLAMA_ARG_MODELS_AUTOLOAD must be true or false, got '" + env + "'");
-        };
+            default -> throw new IllegalArgumentException(value);
+        });
     }
 
-    private static <T> T parse(String value, Function<String, T> parser) {
-        if (value == null || value.isBlank()) {
+    /** An environment variable's value, parsed; null when it is unset or empty. */
+    private static <T> T variable(Map<String, String> env, String name, Function<String, T> parser) {
+        String value = env.getOrDefault(name, "").trim();
+        if (value.isEmpty()) {
             return null;
         }
         try {
-            return parser.apply(value.trim());
+            return parser.apply(value);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("cannot use the value '" + value + "' from the environment");
+            throw new IllegalArgumentException(
+                    "environment variable " + name + " has an unusable value '" + value + "'");
         }
     }
 

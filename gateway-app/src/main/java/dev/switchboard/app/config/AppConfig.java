@@ -1,6 +1,7 @@
 package dev.switchboard.app.config;
 
 import dev.switchboard.app.ServerSettings;
+import dev.switchboard.app.config.internal.SwitchboardWriter;
 import dev.switchboard.core.GatewayConfig;
 import java.util.List;
 import java.util.Objects;
@@ -30,5 +31,14 @@ public record AppConfig(GatewayConfig gateway, ServerSettings server, GpuSetting
 
     public AppConfig withServer(ServerSettings value) {
         return new AppConfig(gateway, value, gpus, warnings);
+    }
+
+    /**
+     * This configuration as a Switchboard YAML file that {@link ConfigLoader} reads back to the
+     * same configuration (warnings aside); settings at their defaults are left out. {@code
+     * switchboard convert} prints a llama-swap file this way.
+     */
+    public String toYaml() {
+        return SwitchboardWriter.write(this);
     }
 }

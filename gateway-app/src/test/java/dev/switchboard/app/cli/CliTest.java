@@ -182,6 +182,18 @@ class CliTest {
     }
 
     @Test
+    void namesAnEnvironmentVariableWithAnUnusableValue() {
+        Invocation invocation = parse(Map.of("LLAMA_ARG_MODELS_MAX", "many"));
+
+        assertThat(invocation)
+                .isInstanceOfSatisfying(
+                        Invocation.Exit.class,
+                        exit -> assertThat(exit.text())
+                                .startsWith(
+                                        "switchboard: environment variable LLAMA_ARG_MODELS_MAX has an unusable value 'many'"));
+    }
+
+    @Test
     void rejectsANegativeModelsMax() {
         assertThat(usageError("--models-max", "-1"))
                 .startsWith("switchboard: --models-max must be 0 (unlimited) or more");

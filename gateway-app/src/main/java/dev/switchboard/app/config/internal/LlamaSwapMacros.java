@@ -66,18 +66,22 @@ final class LlamaSwapMacros {
         return result;
     }
 
-    /** Recursively expands the strings of a plain value (maps, lists, scalars); map keys too. */
-    Object expandAll(Object value) {
+    /** A plain map with macros expanded in every string, keys included, at any depth. */
+    Map<String, Object> expandAll(Map<?, ?> map) {
+        Map<String, Object> expanded = new LinkedHashMap<>();
+        map.forEach((key, value) -> expanded.put(expand(key.toString()), expandValue(value)));
+        return expanded;
+    }
+
+    private Object expandValue(Object value) {
         if (value instanceof String text) {
             return expand(text);
         }
         if (value instanceof Map<?, ?> map) {
-            Map<String, Object> expanded = new LinkedHashMap<>();
-            map.forEach((key, item) -> expanded.put(expand(key.toString()), expandAll(item)));
-            return expanded;
+            return expandAll(map);
         }
         if (value instanceof List<?> list) {
-            return list.stream().map(this::expandAll).toList();
+            return list.stream().map(this::expandValue).toList();
         }
         return value;
     }

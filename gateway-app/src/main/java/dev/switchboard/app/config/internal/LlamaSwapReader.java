@@ -198,7 +198,7 @@ final class LlamaSwapReader {
                     .forEach(aliases::add);
         }
         model.aliases(aliases);
-        node.get("env").ifPresent(n -> model.env(env(n)));
+        node.get("env").ifPresent(n -> model.env(n.assignments()));
         model.metadata(metadata(node, macros));
         node.get("ttl").ifPresent(n -> {
             int ttl = n.integer(-1, Integer.MAX_VALUE);
@@ -224,19 +224,6 @@ final class LlamaSwapReader {
         return macros.expand(alias.require("id").nonEmptyString());
     }
 
-    private static Map<String, String> env(YamlNode node) {
-        Map<String, String> env = new LinkedHashMap<>();
-        for (YamlNode item : node.items()) {
-            String entry = item.string();
-            int equals = entry.indexOf('=');
-            if (equals <= 0) {
-                throw item.error("must look like NAME=value, got '" + entry + "'");
-            }
-            env.put(entry.substring(0, equals), entry.substring(equals + 1));
-        }
-        return env;
-    }
-
     private static Map<String, Object> metadata(YamlNode node, LlamaSwapMacros macros) {
         Map<String, Object> metadata = new LinkedHashMap<>();
         for (String key : List.of("name", "description")) {
@@ -245,10 +232,7 @@ final class LlamaSwapReader {
                     .filter(text -> !text.isEmpty())
                     .ifPresent(text -> metadata.put(key, macros.expand(text)));
         }
-        node.get("metadata").ifPresent(n -> {
-            n.entries(); // a map
-            metadata.putAll(asMap(macros.expandAll(n.plain())));
-        });
+        node.get("metadata").ifPresent(n -> metadata.putAll(macros.expandAll(n.plainMap())));
         return metadata;
     }
 
@@ -264,13 +248,11 @@ final class LlamaSwapReader {
                 filters.put("stripParams", names);
             }
         });
-        node.get("setParams").ifPresent(n -> {
-            n.entries();
-            filters.put("setParams", macros.expandAll(n.plain()));
-        });
+        node.get("setParams").ifPresent(n -> filters.put("setParams", macros.expandAll(n.plainMap())));
         node.get("setParamsByID").ifPresent(n -> {
-            n.entries().values().forEach(YamlNode::entries); // each ID maps to a map of parameters
-            filters.put("setParamsByID", macros.expandAll(n.plain()));
+            Map<String, Object> byId = new LinkedHashMap<>();
+            n.entries().forEach((id, parameters) -> byId.put(id, parameters.plainMap()));
+            filters.put("setParamsByID", macros.expandAll(byId));
         });
         return filters;
     }
@@ -362,11 +344,6 @@ final class LlamaSwapReader {
                 warnings.add(value.warning("not supported by Switchboard; ignored"));
             }
         });
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> asMap(Object plain) {
-        return (Map<String, Object>) plain;
     }
 
     private static Duration seconds(int seconds) {

@@ -74,7 +74,7 @@ final class ModelReader {
         node.get("tags").ifPresent(n -> model.tags(n.strings()));
         node.get("args").ifPresent(n -> model.args(args(n)));
         node.get("env").ifPresent(n -> model.env(env(n)));
-        node.get("metadata").ifPresent(n -> model.metadata(map(n)));
+        node.get("metadata").ifPresent(n -> model.metadata(n.plainMap()));
         node.get("ttl").ifPresent(n -> model.ttl(n.duration()));
         node.get("gpus")
                 .ifPresent(n -> model.gpus(n.items().stream()
@@ -113,26 +113,19 @@ final class ModelReader {
         }
     }
 
-    /** A map of names to values, or llama-swap's list of {@code NAME=value} strings. */
+    /** A map of names to values, or llama-swap's list of {@code NAME=value} texts. */
     private static Map<String, String> env(YamlNode node) {
-        Map<String, String> env = new LinkedHashMap<>();
         if (node.isList()) {
-            for (YamlNode item : node.items()) {
-                String entry = item.string();
-                int equals = entry.indexOf('=');
-                if (equals <= 0) {
-                    throw item.error("must look like NAME=value, got '" + entry + "'");
-                }
-                env.put(entry.substring(0, equals), entry.substring(equals + 1));
-            }
-        } else {
-            node.entries().forEach((name, value) -> env.put(name, value.string()));
+            return node.assignments();
         }
+        Map<String, String> env = new LinkedHashMap<>();
+        node.entries().forEach((name, value) -> env.put(name, value.string()));
         return env;
     }
 
     private static Map<String, Object> options(YamlNode node) {
-        Map<String, Object> options = node.get("options").map(ModelReader::map).orElseGet(LinkedHashMap::new);
+        Map<String, Object> options =
+                node.get("options").map(YamlNode::plainMap).orElseGet(LinkedHashMap::new);
         for (String key : COMMAND_KEYS) {
             node.get(key).ifPresent(value -> {
                 if (options.containsKey(key)) {
@@ -145,11 +138,5 @@ final class ModelReader {
             });
         }
         return options;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(YamlNode node) {
-        node.entries(); // a map, not a list or a scalar
-        return (Map<String, Object>) node.plain();
     }
 }

@@ -245,9 +245,7 @@ public final class YamlNode {
      */
     public Object plain() {
         if (node instanceof MappingNode) {
-            Map<String, Object> map = new LinkedHashMap<>();
-            entries().forEach((key, value) -> map.put(key, value.plain()));
-            return map;
+            return plainMap();
         }
         if (node instanceof SequenceNode) {
             return items().stream().map(YamlNode::plain).toList();
@@ -272,6 +270,27 @@ public final class YamlNode {
             // YAML 1.1 numbers Java does not parse (0x1F, 1:30, .inf) stay text
         }
         return string();
+    }
+
+    /** A map as plain Java values, in file order (see {@link #plain()}). */
+    public Map<String, Object> plainMap() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        entries().forEach((key, value) -> map.put(key, value.plain()));
+        return map;
+    }
+
+    /** A list of {@code NAME=value} texts, such as environment assignments, as a map. */
+    public Map<String, String> assignments() {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (YamlNode item : items()) {
+            String entry = item.string();
+            int equals = entry.indexOf('=');
+            if (equals <= 0) {
+                throw item.error("must look like NAME=value, got '" + entry + "'");
+            }
+            map.put(entry.substring(0, equals), entry.substring(equals + 1));
+        }
+        return map;
     }
 
     private Map<String, NodeTuple> tuples() {

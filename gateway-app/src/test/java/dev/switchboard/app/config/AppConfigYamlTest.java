@@ -15,12 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Writing a configuration as Switchboard YAML, as {@code switchboard convert} does. */
-class SwitchboardYamlTest {
+class AppConfigYamlTest {
     @TempDir
     Path dir;
 
     private AppConfig reread(AppConfig config) {
-        return ConfigLoader.withEnvironment(Map.of()).load("converted.yaml", SwitchboardYaml.write(config), dir);
+        return ConfigLoader.withEnvironment(Map.of()).load("converted.yaml", config.toYaml(), dir);
     }
 
     private static void assertSameConfig(AppConfig actual, AppConfig expected) {
@@ -78,7 +78,7 @@ class SwitchboardYamlTest {
                 new GpuSetting.Auto(),
                 List.of());
 
-        assertThat(SwitchboardYaml.write(config)).isEqualTo("""
+        assertThat(config.toYaml()).isEqualTo("""
                         scheduler:
                           maxLoaded: 2
                         backends:
@@ -104,18 +104,29 @@ class SwitchboardYamlTest {
                 new GpuSetting.None(),
                 List.of());
 
-        assertThat(SwitchboardYaml.write(config)).contains("    cmd: |\n      llama-server\n      --port ${PORT}\n");
+        assertThat(config.toYaml()).contains("    cmd: |\n      llama-server\n      --port ${PORT}\n");
     }
 
     @Test
     void statesDurationsAndSizesInTheLargestExactUnit() {
-        assertThat(SwitchboardYaml.duration(Duration.ofSeconds(90))).isEqualTo("90s");
-        assertThat(SwitchboardYaml.duration(Duration.ofSeconds(120))).isEqualTo("2m");
-        assertThat(SwitchboardYaml.duration(Duration.ofHours(2))).isEqualTo("2h");
-        assertThat(SwitchboardYaml.duration(Duration.ofMillis(1500))).isEqualTo("1500ms");
-        assertThat(SwitchboardYaml.duration(Duration.ZERO)).isEqualTo("0s");
-        assertThat(SwitchboardYaml.size(64L << 20)).isEqualTo("64MiB");
-        assertThat(SwitchboardYaml.size(1536L << 20)).isEqualTo("1536MiB");
-        assertThat(SwitchboardYaml.size(1000)).isEqualTo("1000");
+        AppConfig config = new AppConfig(
+                new GatewayConfig(
+                        SchedulerConfig.custom()
+                                .idleTtl(Duration.ofHours(2))
+                                .stopTimeout(Duration.ofSeconds(90))
+                                .restartBackoff(Duration.ofMillis(1500))
+                                .build(),
+                        List.of(),
+                        List.of()),
+                new ServerSettings("127.0.0.1", 8080, List.of(), 1536L << 20, true),
+                new GpuSetting.Fixed(List.of(GpuSetting.Fixed.gpu(0, "L4", 24L << 30))),
+                List.of());
+
+        assertThat(config.toYaml())
+                .contains("maxBodySize: 1536MiB")
+                .contains("idleTtl: 2h")
+                .contains("stopTimeout: 90s")
+                .contains("restartBackoff: 1500ms")
+                .contains("memory: 24GiB");
     }
 }

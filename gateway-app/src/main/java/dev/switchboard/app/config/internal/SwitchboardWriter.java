@@ -1,6 +1,8 @@
-package dev.switchboard.app.config;
+package dev.switchboard.app.config.internal;
 
 import dev.switchboard.app.ServerSettings;
+import dev.switchboard.app.config.AppConfig;
+import dev.switchboard.app.config.GpuSetting;
 import dev.switchboard.core.lifecycle.SchedulerConfig;
 import dev.switchboard.core.spi.BackendConfig;
 import dev.switchboard.core.spi.GpuInfo;
@@ -16,16 +18,13 @@ import org.yaml.snakeyaml.representer.Represent;
 import org.yaml.snakeyaml.representer.Representer;
 
 /**
- * Writes an {@link AppConfig} as a Switchboard configuration file that {@link ConfigLoader} reads
- * back to the same configuration; settings at their defaults are left out. {@code switchboard
- * convert} prints a llama-swap file this way.
+ * Writes an {@link AppConfig} as a Switchboard file that {@link SwitchboardReader} reads back to
+ * the same configuration; settings at their defaults are left out.
  */
-public final class SwitchboardYaml {
-    private static final List<String> COMMAND_KEYS =
-            List.of("cmd", "proxy", "checkEndpoint", "cmdStop", "useModelName", "memory");
+public final class SwitchboardWriter {
     private static final long KIB = 1024;
 
-    private SwitchboardYaml() {}
+    private SwitchboardWriter() {}
 
     public static String write(AppConfig config) {
         Map<String, Object> root = new LinkedHashMap<>();
@@ -78,7 +77,7 @@ public final class SwitchboardYaml {
             case GpuSetting.None none -> "none";
             case GpuSetting.NvidiaSmi smi -> Map.of("nvidiaSmi", smi.command());
             case GpuSetting.Fixed fixed ->
-                fixed.gpus().stream().map(SwitchboardYaml::gpu).toList();
+                fixed.gpus().stream().map(SwitchboardWriter::gpu).toList();
         };
     }
 
@@ -120,7 +119,7 @@ public final class SwitchboardYaml {
             map.put("stopTimeout", duration(model.stopTimeout()));
         }
         Map<String, Object> options = new LinkedHashMap<>(model.options());
-        for (String key : COMMAND_KEYS) {
+        for (String key : ModelReader.COMMAND_KEYS) {
             if (options.get(key) instanceof String value) {
                 map.put(key, value);
                 options.remove(key);
@@ -131,7 +130,7 @@ public final class SwitchboardYaml {
     }
 
     /** The largest unit that states the duration exactly: 90s stays 90s, 120s becomes 2m. */
-    static String duration(Duration duration) {
+    private static String duration(Duration duration) {
         long millis = duration.toMillis();
         if (millis % 1000 != 0) {
             return millis + "ms";
@@ -144,7 +143,7 @@ public final class SwitchboardYaml {
     }
 
     /** The largest binary unit that states the size exactly. */
-    static String size(long bytes) {
+    private static String size(long bytes) {
         String[] units = {"KiB", "MiB", "GiB", "TiB"};
         String text = Long.toString(bytes);
         long value = bytes;
