@@ -48,11 +48,6 @@ public record ServeOptions(
         llamaServerArgs = List.copyOf(llamaServerArgs);
     }
 
-    /** Whether the gateway behaves like llama-server in router mode (no config, no demo). */
-    public boolean routerMode() {
-        return config == null && !demo;
-    }
-
     /**
      * The configuration without a file: one llama.cpp backend named {@value #ROUTER_BACKEND} with
      * Hugging Face cache discovery, the models directory and preset given, and the remaining

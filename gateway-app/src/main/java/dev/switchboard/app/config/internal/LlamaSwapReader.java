@@ -135,7 +135,7 @@ final class LlamaSwapReader {
                         : m)
                 .toList();
 
-        SchedulerConfig.Builder scheduler = SchedulerConfig.custom().maxLoaded(maxLoaded(root, groupOf, models));
+        SchedulerConfig.Builder scheduler = SchedulerConfig.custom().maxLoaded(maxLoaded(groupOf, models));
         root.get("globalTTL").ifPresent(n -> scheduler.idleTtl(seconds(n.integer(0, Integer.MAX_VALUE))));
         root.get("unloadTimeout").ifPresent(n -> scheduler.stopTimeout(seconds(n.integer(1, Integer.MAX_VALUE))));
         int healthCheck = root.get("healthCheckTimeout").map(YamlNode::integer).orElse(DEFAULT_HEALTH_CHECK_SECONDS);
@@ -160,8 +160,30 @@ final class LlamaSwapReader {
         allowOnly(node, MODEL, MODEL_IGNORED);
         LlamaSwapMacros macros = global.forModel(
                 id, node.get("macros").map(LlamaSwapMacros::read).orElse(LlamaSwapMacros.none()));
-        ModelDescriptor.Builder model = ModelDescriptor.builder(id, BACKEND);
+        Map<String, Object> options = options(node, macros);
+        ModelDescriptor.Builder model = ModelDescriptor.builder(id, BACKEND)
+                .options(options)
+                .aliases(aliases(id, node, macros, options))
+                .metadata(metadata(node, macros));
+        node.get("env").ifPresent(n -> model.env(n.assignments()));
+        node.get("ttl").ifPresent(n -> {
+            int ttl = n.integer(-1, Integer.MAX_VALUE);
+            model.ttl(ttl < 0 ? null : seconds(ttl)); // -1: use globalTTL; 0: never unload
+        });
+        node.get("unlisted").ifPresent(n -> model.unlisted(n.bool()));
+        node.get("unloadTimeout")
+                .map(n -> n.integer(0, Integer.MAX_VALUE))
+                .filter(timeout -> timeout > 0) // 0: use the global unloadTimeout
+                .ifPresent(timeout -> model.stopTimeout(seconds(timeout)));
+        if (group != null) {
+            model.group(group.name());
+            model.priority(group.persistent() ? PERSISTENT_PRIORITY : 0);
+        }
+        return model.build();
+    }
 
+    /** The command backend's settings of one model, macros expanded. */
+    private static Map<String, Object> options(YamlNode node, LlamaSwapMacros macros) {
         Map<String, Object> options = new LinkedHashMap<>();
         YamlNode cmd = node.require("cmd");
         String command = macros.expandSetting(cmd, Set.of("PORT"));
@@ -180,40 +202,26 @@ final class LlamaSwapReader {
                 .map(n -> n.integer(0, Integer.MAX_VALUE))
                 .filter(limit -> limit > 0)
                 .ifPresent(limit -> options.put("concurrencyLimit", limit));
-        Map<String, Object> filters =
-                node.get("filters").map(n -> filters(n, macros)).orElse(Map.of());
-        if (!filters.isEmpty()) {
-            options.put("filters", filters);
-        }
-        model.options(options);
+        node.get("filters")
+                .map(n -> filters(n, macros))
+                .filter(f -> !f.isEmpty())
+                .ifPresent(f -> options.put("filters", f));
+        return options;
+    }
 
+    /** The model's aliases, and every {@code setParamsByID} key, which llama-swap also serves as one. */
+    private static List<String> aliases(String id, YamlNode node, LlamaSwapMacros macros, Map<String, Object> options) {
         List<String> aliases = new ArrayList<>(node.get("aliases")
                 .map(n -> n.items().stream().map(alias -> alias(alias, macros)).toList())
                 .orElse(List.of()));
-        if (filters.get("setParamsByID") instanceof Map<?, ?> byId) {
-            // llama-swap serves each setParamsByID key as an alias of the model
+        if (options.get("filters") instanceof Map<?, ?> filters
+                && filters.get("setParamsByID") instanceof Map<?, ?> byId) {
             byId.keySet().stream()
                     .map(Object::toString)
                     .filter(key -> !key.equals(id) && !aliases.contains(key))
                     .forEach(aliases::add);
         }
-        model.aliases(aliases);
-        node.get("env").ifPresent(n -> model.env(n.assignments()));
-        model.metadata(metadata(node, macros));
-        node.get("ttl").ifPresent(n -> {
-            int ttl = n.integer(-1, Integer.MAX_VALUE);
-            model.ttl(ttl < 0 ? null : seconds(ttl)); // -1: use globalTTL; 0: never unload
-        });
-        node.get("unlisted").ifPresent(n -> model.unlisted(n.bool()));
-        node.get("unloadTimeout")
-                .map(n -> n.integer(0, Integer.MAX_VALUE))
-                .filter(timeout -> timeout > 0) // 0: use the global unloadTimeout
-                .ifPresent(timeout -> model.stopTimeout(seconds(timeout)));
-        if (group != null) {
-            model.group(group.name());
-            model.priority(group.persistent() ? PERSISTENT_PRIORITY : 0);
-        }
-        return model.build();
+        return aliases;
     }
 
     private static String alias(YamlNode alias, LlamaSwapMacros macros) {
@@ -294,7 +302,7 @@ final class LlamaSwapReader {
      * most one exclusive, non-persistent group counts. Models in no group form llama-swap's default
      * group, which swaps and is exclusive.
      */
-    private static int maxLoaded(YamlNode root, Map<String, Group> groupOf, List<ModelDescriptor> models) {
+    private static int maxLoaded(Map<String, Group> groupOf, List<ModelDescriptor> models) {
         List<String> ungrouped = models.stream()
                 .map(ModelDescriptor::id)
                 .filter(id -> !groupOf.containsKey(id))
