@@ -1,0 +1,51 @@
+package dev.switchboard.app;
+
+import dev.switchboard.app.config.AppConfig;
+import dev.switchboard.app.config.ConfigLoader;
+import dev.switchboard.simulator.SimulatorCommand;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * {@code switchboard --demo}: {@code config-examples/src/main/resources/demo.yaml}, bundled in the
+ * jar, whose engines are the engine simulator. The file reads the simulator's command line from
+ * {@code ${env.SWITCHBOARD_SIMULATOR}}, which the demo fills in, so the same file also runs with
+ * {@code --config} once that variable is set.
+ */
+final class Demo {
+    static final String SIMULATOR_VARIABLE = "SWITCHBOARD_SIMULATOR";
+    private static final String RESOURCE = "demo.yaml";
+
+    private Demo() {}
+
+    static AppConfig config(Map<String, String> env) {
+        Map<String, String> variables = new HashMap<>(env);
+        variables.put(SIMULATOR_VARIABLE, shellWords(SimulatorCommand.javaCommand()));
+        return ConfigLoader.withEnvironment(variables).load(RESOURCE, text(), Path.of(""));
+    }
+
+    /** Quotes words so that the command backend's shell-like splitting gives them back unchanged. */
+    static String shellWords(List<String> words) {
+        return words.stream()
+                .map(word -> "'" + word.replace("'", "'\\''") + "'")
+                .collect(Collectors.joining(" "));
+    }
+
+    private static String text() {
+        try (InputStream in = Demo.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(RESOURCE + " is missing from the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
