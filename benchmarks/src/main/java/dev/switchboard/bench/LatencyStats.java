@@ -24,6 +24,7 @@ record LatencyStats(String label, int requests, Duration elapsed, double p50Mill
     }
 
     String row() {
-        return String.format(Locale.ROOT, "| %s | %d | %.0f | %.2f | %.2f |", label, requests, throughput(), p50Millis, p99Millis);
+        return String.format(
+                Locale.ROOT, "| %s | %d | %.0f | %.2f | %.2f |", label, requests, throughput(), p50Millis, p99Millis);
     }
 }

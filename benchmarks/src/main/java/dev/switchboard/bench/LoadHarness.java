@@ -66,18 +66,34 @@ public final class LoadHarness {
         int enginePort = freePort();
         List<String> engineCommand = new ArrayList<>(SimulatorCommand.javaCommand());
         engineCommand.addAll(List.of(
-                "-m", "/models/bench.gguf", "--alias", "bench", "--port", Integer.toString(enginePort),
-                "-np", "16", "--sim-load-ms", "0", "--sim-tokens-per-second", "0"));
-        Process engine = new ProcessBuilder(engineCommand).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                "-m",
+                "/models/bench.gguf",
+                "--alias",
+                "bench",
+                "--port",
+                Integer.toString(enginePort),
+                "-np",
+                "16",
+                "--sim-load-ms",
+                "0",
+                "--sim-tokens-per-second",
+                "0"));
+        Process engine = new ProcessBuilder(engineCommand)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
         String command = SimulatorCommand.javaCommand().stream().collect(Collectors.joining(" "))
                 + " -m /models/bench.gguf --alias bench --port ${PORT} -np 16 --sim-load-ms 0 --sim-tokens-per-second 0";
-        ModelDescriptor model = ModelDescriptor.builder("bench", "sim").options(Map.of("cmd", command)).build();
+        ModelDescriptor model = ModelDescriptor.builder("bench", "sim")
+                .options(Map.of("cmd", command))
+                .build();
         GatewayConfig config = new GatewayConfig(
                 SchedulerConfig.ofDefaults(), List.of(BackendConfig.of("sim", "command", Map.of())), List.of(model));
-        try (Gateway gateway = Gateway.builder().config(config).shutdownHook(false).build()) {
+        try (Gateway gateway =
+                Gateway.builder().config(config).shutdownHook(false).build()) {
             GatewayServer server = GatewayServer.start(
-                    gateway, new ServerSettings("127.0.0.1", 0, List.of(), ServerSettings.DEFAULT_MAX_BODY_BYTES, false));
+                    gateway,
+                    new ServerSettings("127.0.0.1", 0, List.of(), ServerSettings.DEFAULT_MAX_BODY_BYTES, false));
             try {
                 URI direct = URI.create("http://127.0.0.1:" + enginePort);
                 URI through = URI.create("http://127.0.0.1:" + server.port());
@@ -109,8 +125,11 @@ public final class LoadHarness {
                     System.out.println("|---|---|---|---|---|");
                     System.out.println(base.row());
                     System.out.println(gw.row());
-                    System.out.printf(Locale.ROOT, "%nthroughput ratio (gateway / direct): %.2f; p50 ratio: %.2f%n",
-                            gw.throughput() / base.throughput(), gw.p50Millis() / base.p50Millis());
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%nthroughput ratio (gateway / direct): %.2f; p50 ratio: %.2f%n",
+                            gw.throughput() / base.throughput(),
+                            gw.p50Millis() / base.p50Millis());
                 }
             } finally {
                 server.stop(Duration.ofSeconds(5));
@@ -160,14 +179,26 @@ public final class LoadHarness {
             Path dir = Files.createTempDirectory("switchboard-warm-tier");
             Path ledger = Files.createDirectories(dir.resolve("ledger"));
             Files.writeString(ledger.resolve("gpus.csv"), "0, GPU-sim-0, Simulated H100, 81920\n");
-            BackendConfig vllm = BackendConfig.of("vllm", "vllm", Map.of(
-                    "command", SimulatorCommand.javaCommand(),
-                    "env", Map.of("SIM_LEDGER", ledger.toString(), "SIM_LOAD_MS", "3000", "SIM_WAKE_MS", "150")));
+            BackendConfig vllm = BackendConfig.of(
+                    "vllm",
+                    "vllm",
+                    Map.of(
+                            "command", SimulatorCommand.javaCommand(),
+                            "env",
+                                    Map.of(
+                                            "SIM_LEDGER",
+                                            ledger.toString(),
+                                            "SIM_LOAD_MS",
+                                            "3000",
+                                            "SIM_WAKE_MS",
+                                            "150")));
             List<ModelDescriptor> models = new ArrayList<>();
             for (String id : List.of("left", "right")) {
-                models.add(ModelDescriptor.builder(id, "vllm").source("org/" + id)
+                models.add(ModelDescriptor.builder(id, "vllm")
+                        .source("org/" + id)
                         .args(List.of("--gpu-memory-utilization", "0.6"))
-                        .options(Map.of("sleep", sleep)).build());
+                        .options(Map.of("sleep", sleep))
+                        .build());
             }
             List<String> nvidiaSmi = new ArrayList<>(SimulatorCommand.fakeNvidiaSmiCommand());
             nvidiaSmi.addAll(List.of("--ledger", ledger.toString()));
@@ -204,7 +235,10 @@ public final class LoadHarness {
     private static void awaitHealthy(URI engine) throws InterruptedException {
         for (int i = 0; i < 200; i++) {
             try {
-                if (HTTP.send(HttpRequest.newBuilder(engine.resolve("/health")).build(), HttpResponse.BodyHandlers.discarding())
+                if (HTTP.send(
+                                        HttpRequest.newBuilder(engine.resolve("/health"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
                                 .statusCode()
                         == 200) {
                     return;
