@@ -4,6 +4,7 @@ import dev.switchboard.core.spi.ChildSignal;
 import dev.switchboard.core.spi.LaunchSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -110,13 +111,45 @@ public final class Supervisor implements AutoCloseable {
         live().forEach(ChildProcess::kill);
     }
 
-    /** A free local TCP port for a child to listen on. */
+    /**
+     * A free local TCP port for a child to listen on. Ports come from a range below Linux's
+     * ephemeral ports (32768 and up), so an outgoing connection cannot take a port between the
+     * moment it is chosen and the moment the child binds it; the range is walked round-robin from
+     * a random point, so a port handed out is not handed out again for thousands of starts.
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free local port", e);
+        synchronized (PORTS) {
+            for (int tries = 0; tries < PORT_RANGE_SIZE; tries++) {
+                int port = PORT_RANGE_START + PORTS.next();
+                try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                    return port;
+                } catch (IOException e) {
+                    // taken by someone else: try the next one
+                }
+            }
+        }
+        throw new UncheckedIOException(new IOException(
+                "no free local port in " + PORT_RANGE_START + ".." + (PORT_RANGE_START + PORT_RANGE_SIZE - 1)));
+    }
+
+    private static final int PORT_RANGE_START = 20000;
+    private static final int PORT_RANGE_SIZE = 12000;
+    private static final PortCursor PORTS = new PortCursor(PORT_RANGE_SIZE);
+
+    /** Round-robin over {@code [0, size)} from a random start; guarded by its own monitor. */
+    private static final class PortCursor {
+        private final int size;
+        private int next;
+
+        PortCursor(int size) {
+            this.size = size;
+            this.next = java.util.concurrent.ThreadLocalRandom.current().nextInt(size);
+        }
+
+        int next() {
+            int value = next;
+            next = (next + 1) % size;
+            return value;
         }
     }
 }
