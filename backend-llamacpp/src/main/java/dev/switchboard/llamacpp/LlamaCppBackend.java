@@ -6,15 +6,21 @@ import dev.switchboard.core.spi.LaunchContext;
 import dev.switchboard.core.spi.LaunchSpec;
 import dev.switchboard.core.spi.MemoryEstimate;
 import dev.switchboard.core.spi.ModelDescriptor;
+import dev.switchboard.core.spi.ModelPuller;
 import dev.switchboard.core.spi.ModelSource;
 import dev.switchboard.core.spi.Placement;
 import dev.switchboard.llamacpp.discovery.CacheDirectories;
 import dev.switchboard.llamacpp.discovery.HfCacheSource;
 import dev.switchboard.llamacpp.discovery.ModelsDirSource;
+import dev.switchboard.llamacpp.hub.HfDownloader;
+import dev.switchboard.llamacpp.hub.HubClient;
+import dev.switchboard.llamacpp.hub.HubModelPuller;
 import dev.switchboard.llamacpp.internal.BackendOptions;
 import dev.switchboard.llamacpp.internal.ChildLaunch;
 import dev.switchboard.llamacpp.internal.ModelMemory;
 import dev.switchboard.llamacpp.internal.RouterCatalog;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -27,9 +33,13 @@ import java.util.Optional;
  */
 public final class LlamaCppBackend implements Backend {
 
+    /** Option: the hub to download from (a mirror), instead of {@code HF_ENDPOINT} or huggingface.co. */
+    public static final String HF_ENDPOINT = "hfEndpoint";
+
     private final String name;
     private final BackendOptions options;
     private final RouterCatalog catalog;
+    private final ModelPuller puller;
     private final ModelMemory memory = new ModelMemory();
 
     /**
@@ -50,6 +60,19 @@ public final class LlamaCppBackend implements Backend {
                 options.modelsDir().map(dir -> new ModelsDirSource(dir, name)),
                 options.modelsPreset(),
                 options.routerOptions());
+        // the HttpClient keeps its default of not following redirects, so the token stays on the hub
+        HttpClient http = HttpClient.newHttpClient();
+        HubClient hub = config.string(HF_ENDPOINT)
+                .map(endpoint ->
+                        new HubClient(URI.create(endpoint), Optional.ofNullable(System.getenv("HF_TOKEN")), http))
+                .orElseGet(() -> HubClient.fromEnvironment(System.getenv(), http));
+        this.puller = new HubModelPuller(new HfDownloader(hub, cacheDirectories));
+    }
+
+    /** Downloads {@code org/repo:QUANT} into the Hugging Face cache, as {@code llama-server -hf} does. */
+    @Override
+    public Optional<ModelPuller> puller() {
+        return Optional.of(puller);
     }
 
     @Override

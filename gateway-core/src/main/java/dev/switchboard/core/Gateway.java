@@ -3,6 +3,7 @@ package dev.switchboard.core;
 import dev.switchboard.core.backend.BackendRegistry;
 import dev.switchboard.core.catalog.Catalog;
 import dev.switchboard.core.event.EventBus;
+import dev.switchboard.core.event.GatewayEvent;
 import dev.switchboard.core.event.GatewayListener;
 import dev.switchboard.core.forward.ClientGoneException;
 import dev.switchboard.core.forward.Forwarder;
@@ -22,11 +23,13 @@ import dev.switchboard.core.spi.Backend;
 import dev.switchboard.core.spi.BackendConfig;
 import dev.switchboard.core.spi.BackendFactory;
 import dev.switchboard.core.spi.ModelDescriptor;
+import dev.switchboard.core.spi.ModelPuller;
 import dev.switchboard.core.spi.ModelSource;
 import dev.switchboard.core.spi.Placement;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -175,6 +178,62 @@ public final class Gateway implements AutoCloseable {
     /** Unloads a model after in-flight requests drain; completes when its engine has exited. */
     public CompletableFuture<Void> unload(String name) {
         return manager.unload(resolve(name).id(), "unload requested");
+    }
+
+    /**
+     * Downloads a model with the first backend that can (see {@link ModelPuller}), off the caller's
+     * thread, publishing {@link GatewayEvent.DownloadProgress} events; once done, the sources are
+     * rescanned so the model is listed.
+     *
+     * @return completes with the id the model is listed under
+     * @throws GatewayException 501 when no backend can download models
+     */
+    public CompletableFuture<String> pull(String reference) {
+        ModelPuller puller = puller();
+        CompletableFuture<String> done = new CompletableFuture<>();
+        Thread.ofVirtual().name("pull-" + reference).start(() -> {
+            try {
+                String id = puller.pull(
+                        reference,
+                        (file, bytes, total) -> events.publish(
+                                new GatewayEvent.DownloadProgress(reference, file, bytes, total, Instant.now())));
+                catalog.reload();
+                events.publish(new GatewayEvent.DownloadFinished(reference, id, Instant.now()));
+                done.complete(id);
+            } catch (IOException | RuntimeException e) {
+                events.publish(new GatewayEvent.DownloadFailed(reference, e.getMessage(), Instant.now()));
+                int status = e instanceof ModelPuller.PullException pull ? pull.status() : 502;
+                done.completeExceptionally(new GatewayException(
+                        status, status == 404 ? "not_found_error" : "server_error", e.getMessage()));
+            }
+        });
+        return done;
+    }
+
+    /**
+     * Removes a downloaded model that is not loaded, then rescans the sources.
+     *
+     * @throws GatewayException 400 when it is loaded, 404 when there was nothing to remove
+     */
+    public void deleteDownload(String reference) throws IOException {
+        catalog.resolve(reference).ifPresent(model -> {
+            if (manager.status(model.id())
+                    .map(status -> status.state().holdsEngine())
+                    .orElse(false)) {
+                throw GatewayException.invalidRequest("model '" + reference + "' is loaded; unload it first");
+            }
+        });
+        if (!puller().delete(reference)) {
+            throw GatewayException.modelNotFound(reference);
+        }
+        catalog.reload();
+    }
+
+    private ModelPuller puller() {
+        return backends.values().stream()
+                .flatMap(backend -> backend.puller().stream())
+                .findFirst()
+                .orElseThrow(() -> new GatewayException(501, "not_supported_error", "no backend can download models"));
     }
 
     /** Rescans every model source. */

@@ -63,6 +63,12 @@ final class AdminViews {
     /** Loading progress on {@code /api/events}; {@code type} is {@code progress}. */
     record ProgressEvent(String type, String model, double progress, String at) {}
 
+    /** Download progress on {@code /api/events}; {@code type} is {@code download_progress}. */
+    record DownloadEvent(String type, String model, String file, long downloaded, long total, String at) {}
+
+    /** A download's end on {@code /api/events}: the id it is listed as, or why it failed. */
+    record DownloadDoneEvent(String type, String model, String id, String message, String at) {}
+
     static Model model(ModelStatus status) {
         Placement placement = status.placement();
         return new Model(
@@ -110,6 +116,28 @@ final class AdminViews {
                         progress.model(),
                         progress.progress(),
                         progress.at().toString());
+            case GatewayEvent.DownloadProgress download ->
+                new DownloadEvent(
+                        "download_progress",
+                        download.model(),
+                        download.file(),
+                        download.doneBytes(),
+                        download.totalBytes(),
+                        download.at().toString());
+            case GatewayEvent.DownloadFinished finished ->
+                new DownloadDoneEvent(
+                        "download_finished",
+                        finished.model(),
+                        finished.id(),
+                        null,
+                        finished.at().toString());
+            case GatewayEvent.DownloadFailed failed ->
+                new DownloadDoneEvent(
+                        "download_failed",
+                        failed.model(),
+                        null,
+                        failed.message(),
+                        failed.at().toString());
         };
     }
 

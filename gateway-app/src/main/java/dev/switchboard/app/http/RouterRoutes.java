@@ -41,6 +41,8 @@ final class RouterRoutes {
         RouterRoutes router = new RouterRoutes(gateway, maxBodyBytes, streams);
         routes.get("/health", RouterRoutes::health);
         routes.get("/v1/health", RouterRoutes::health);
+        routes.post("/models", router::pull);
+        routes.delete("/models", router::deleteDownload);
         routes.post("/models/load", router::load);
         routes.post("/models/unload", router::unload);
         routes.get("/models/sse", router::events);
@@ -69,6 +71,30 @@ final class RouterRoutes {
             throw GatewayException.invalidRequest("model is already running");
         }
         ModelCommands.load(gateway, model.id());
+        ctx.json(Map.of("success", true));
+    }
+
+    /**
+     * Starts downloading {@code {"model":"org/repo:QUANT"}} into the backend's cache, as {@code
+     * ollama pull} does, and answers at once; {@code /models/sse} reports {@code download_progress}
+     * and then {@code download_finished} (or {@code download_failed}). It takes no model slot.
+     */
+    private void pull(Context ctx) throws IOException {
+        JsonNode name = Json.readBody(BoundedBody.read(ctx.req(), maxBodyBytes)).get("model");
+        if (name == null || !name.isTextual() || name.asText().isBlank()) {
+            throw GatewayException.invalidRequest("model name is missing from the request");
+        }
+        gateway.pull(name.asText());
+        ctx.json(Map.of("success", true));
+    }
+
+    /** Removes a downloaded model named by {@code ?model=}. */
+    private void deleteDownload(Context ctx) throws IOException {
+        String model = ctx.queryParam("model");
+        if (model == null || model.isBlank()) {
+            throw GatewayException.invalidRequest("model name is missing from the request");
+        }
+        gateway.deleteDownload(model);
         ctx.json(Map.of("success", true));
     }
 

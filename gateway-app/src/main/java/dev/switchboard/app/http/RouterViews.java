@@ -104,6 +104,20 @@ final class RouterViews {
                 data.put("progress", Map.of("value", progress.progress()));
                 yield Optional.of(new Event(progress.model(), "status_change", data));
             }
+            case GatewayEvent.DownloadProgress download -> {
+                data.put("file", download.file());
+                data.put("downloaded", download.doneBytes());
+                data.put("total", download.totalBytes());
+                yield Optional.of(new Event(download.model(), "download_progress", data));
+            }
+            case GatewayEvent.DownloadFinished finished -> {
+                data.put("id", finished.id());
+                yield Optional.of(new Event(finished.model(), "download_finished", data));
+            }
+            case GatewayEvent.DownloadFailed failed -> {
+                data.put("message", failed.message());
+                yield Optional.of(new Event(failed.model(), "download_failed", data));
+            }
         };
     }
 

@@ -20,4 +20,14 @@ public sealed interface GatewayEvent {
 
     /** A loading engine reported its progress in [0, 1]. */
     record LoadProgress(String model, double progress, Instant at) implements GatewayEvent {}
+
+    /** A download advanced; {@code model} is the reference as asked for. */
+    record DownloadProgress(String model, String file, long doneBytes, long totalBytes, Instant at)
+            implements GatewayEvent {}
+
+    /** A download completed; the catalog lists it as {@code id}. */
+    record DownloadFinished(String model, String id, Instant at) implements GatewayEvent {}
+
+    /** A download failed. */
+    record DownloadFailed(String model, String message, Instant at) implements GatewayEvent {}
 }

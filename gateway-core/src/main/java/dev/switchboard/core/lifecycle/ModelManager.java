@@ -430,8 +430,10 @@ public final class ModelManager implements AutoCloseable {
                 }
                 PlanResult plan = Planner.plan(planRequest(slot));
                 if (plan instanceof PlanResult.NoFit noFit) {
-                    if (noFit.kind() == PlanResult.NoFit.Kind.WAIT || recentlyReleased()) {
-                        // busy models are in the way, or memory just released does not show yet
+                    if (noFit.kind() == PlanResult.NoFit.Kind.WAIT || recentlyReleased() || startsUnderWay()) {
+                        // busy models are in the way, or GPU readings are in flux (memory just
+                        // released does not show yet; a starting engine's claim may show as well as
+                        // its reservation): only a settled "never" fails the request
                         return;
                     }
                     it.remove();
@@ -467,6 +469,10 @@ public final class ModelManager implements AutoCloseable {
      */
     private boolean recentlyReleased() {
         return System.nanoTime() - lastRelease < RELEASE_SETTLE.toNanos();
+    }
+
+    private boolean startsUnderWay() {
+        return slots.values().stream().anyMatch(s -> s.state == ModelState.STARTING);
     }
 
     private boolean stopsUnderWay() {

@@ -31,6 +31,11 @@ public interface Backend extends AutoCloseable {
         return Optional.empty();
     }
 
+    /** How this backend downloads models, when it can. */
+    default Optional<ModelPuller> puller() {
+        return Optional.empty();
+    }
+
     @Override
     default void close() {}
 }
