@@ -38,7 +38,8 @@ public enum Personality {
     /** The model the engine is asked to serve, where each engine's command line names it. */
     public Optional<String> model(CommandLine line) {
         return switch (this) {
-            case LLAMA_CPP -> line.value("-m", "--model");
+            // -hf names a Hugging Face repo that llama-server downloads first; the simulator has it at once
+            case LLAMA_CPP -> line.value("-m", "--model").or(() -> line.value("-hf", "-hfr", "--hf-repo"));
             case VLLM -> line.positionals().stream().findFirst().or(() -> line.value("--model"));
             case SGLANG -> line.value("--model-path", "--model");
         };

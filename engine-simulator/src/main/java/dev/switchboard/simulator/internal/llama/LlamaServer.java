@@ -80,7 +80,7 @@ public final class LlamaServer implements InferenceHost {
     public static void run(Simulation simulation) {
         LlamaOptions options = LlamaOptions.from(simulation.line());
         if (options.modelPath().isEmpty()) {
-            throw new UsageException("no model given (-m); the simulator does not play llama-server's router");
+            throw new UsageException("no model given (-m or -hf); the simulator does not play llama-server's router");
         }
         List<Gpu> visible = simulation.visibleGpus();
         GpuMemory memory = new GpuMemory(simulation.ledger(), "llama-server", plan(options, simulation, visible));
