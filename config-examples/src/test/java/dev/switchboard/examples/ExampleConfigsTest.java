@@ -7,6 +7,7 @@ import dev.switchboard.app.config.ConfigLoader;
 import dev.switchboard.app.config.GpuSetting;
 import dev.switchboard.core.backend.BackendRegistry;
 import dev.switchboard.core.command.CommandLine;
+import dev.switchboard.core.lifecycle.GroupPolicy;
 import dev.switchboard.core.spi.Backend;
 import dev.switchboard.core.spi.BackendConfig;
 import dev.switchboard.core.spi.BackendFactory;
@@ -136,8 +137,11 @@ class ExampleConfigsTest {
         assertThat(gptOss.aliases()).containsExactly("gpt-4o-mini", "gpt-oss-120b:high");
         assertThat(model(config, "docker-llama").options()).containsEntry("cmdStop", "docker stop docker-llama");
         assertThat(model(config, "embedding").loadOnStartup()).isTrue();
-        // helpers (persistent, all members) + llms (swapping: one at a time)
-        assertThat(config.gateway().scheduler().maxLoaded()).isEqualTo(2);
+        // llms swap (one at a time) and push out everything but the persistent helpers
+        assertThat(config.gateway().scheduler().groups())
+                .containsEntry("llms", new GroupPolicy(true, true, false))
+                .containsEntry("helpers", new GroupPolicy(false, false, true));
+        assertThat(model(config, "qwen-unlisted").group()).isEqualTo("llms");
         assertThat(config.server().apiKeys()).containsExactly("sk-hunter2", "sk-swap");
     }
 

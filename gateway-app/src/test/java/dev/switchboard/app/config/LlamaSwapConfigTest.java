@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.entry;
 
+import dev.switchboard.core.lifecycle.GroupPolicy;
 import dev.switchboard.core.spi.BackendConfig;
 import dev.switchboard.core.spi.ModelDescriptor;
 import java.nio.file.Path;
@@ -164,14 +165,17 @@ class LlamaSwapConfigTest {
     }
 
     @Test
-    void runsOneModelAtATimeWithoutGroups() {
+    void putsUngroupedModelsInLlamaSwapsSwappingExclusiveDefaultGroup() {
         AppConfig config = load("models:\n  a: { cmd: a }\n  b: { cmd: b }\n  c: { cmd: c }\n");
 
-        assertThat(config.gateway().scheduler().maxLoaded()).isEqualTo(1);
+        assertThat(config.gateway().scheduler().maxLoaded()).isZero();
+        assertThat(config.gateway().scheduler().groups())
+                .containsExactly(entry("(default)", GroupPolicy.LLAMA_SWAP_DEFAULT));
+        assertThat(config.gateway().models()).extracting(ModelDescriptor::group).containsOnly("(default)");
     }
 
     @Test
-    void allowsAsManyModelsAsTheGroupsHoldTogether() {
+    void keepsEachGroupsSwapExclusiveAndPersistentRules() {
         AppConfig config = load("""
                 models:
                   llm-a: { cmd: a }
@@ -191,14 +195,16 @@ class LlamaSwapConfigTest {
                     members: [embed, rerank]
                 """);
 
-        // helpers (2, persistent) + the larger of llms (swaps: 1) and the default group of solo (1)
-        assertThat(config.gateway().scheduler().maxLoaded()).isEqualTo(3);
+        assertThat(config.gateway().scheduler().groups())
+                .containsEntry("llms", new GroupPolicy(true, true, false))
+                .containsEntry("helpers", new GroupPolicy(false, false, true))
+                .containsEntry("(default)", GroupPolicy.LLAMA_SWAP_DEFAULT);
         assertThat(model(config, "embed").group()).isEqualTo("helpers");
         assertThat(model(config, "embed").priority()).isEqualTo(1);
         assertThat(model(config, "llm-a").group()).isEqualTo("llms");
         assertThat(model(config, "llm-a").priority()).isZero();
-        assertThat(model(config, "solo").group()).isNull();
-        assertThat(config.warnings()).anyMatch(w -> w.startsWith("config.yaml:8: groups: approximated"));
+        assertThat(model(config, "solo").group()).isEqualTo("(default)");
+        assertThat(config.warnings()).noneMatch(w -> w.contains("groups"));
     }
 
     @Test

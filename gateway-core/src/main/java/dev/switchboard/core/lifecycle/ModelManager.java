@@ -428,6 +428,21 @@ public final class ModelManager implements AutoCloseable {
                     it.remove();
                     continue;
                 }
+                if (slot.state != ModelState.SLEEPING) {
+                    List<Slot> conflicts = groupConflicts(slot);
+                    if (!conflicts.isEmpty()) {
+                        if (stopsUnderWay() || conflicts.stream().anyMatch(this::busy)) {
+                            return; // group rules say these must go first; wait until they can
+                        }
+                        for (Slot conflict : conflicts) {
+                            stop(
+                                    conflict,
+                                    "group rules: '" + slot.model.id() + "' of group '" + slot.model.group()
+                                            + "' is starting");
+                        }
+                        return;
+                    }
+                }
                 PlanResult plan = Planner.plan(planRequest(slot));
                 if (plan instanceof PlanResult.NoFit noFit) {
                     if (noFit.kind() == PlanResult.NoFit.Kind.WAIT || recentlyReleased() || startsUnderWay()) {
@@ -469,6 +484,36 @@ public final class ModelManager implements AutoCloseable {
      */
     private boolean recentlyReleased() {
         return System.nanoTime() - lastRelease < RELEASE_SETTLE.toNanos();
+    }
+
+    /**
+     * The running models the candidate's group policy says must stop before it starts: the rest of
+     * its group when the group swaps, every other non-persistent model when it is exclusive.
+     */
+    private List<Slot> groupConflicts(Slot candidate) {
+        String group = candidate.model.group();
+        GroupPolicy policy = group == null ? null : config.groups().get(group);
+        if (policy == null) {
+            return List.of();
+        }
+        List<Slot> conflicts = new ArrayList<>();
+        for (Slot other : slots.values()) {
+            if (other == candidate || !other.state.holdsEngine()) {
+                continue;
+            }
+            boolean sameGroup = group.equals(other.model.group());
+            GroupPolicy otherPolicy =
+                    other.model.group() == null ? null : config.groups().get(other.model.group());
+            if (sameGroup ? policy.swap() : policy.exclusive() && (otherPolicy == null || !otherPolicy.persistent())) {
+                conflicts.add(other);
+            }
+        }
+        return conflicts;
+    }
+
+    /** In use, or about to be: not a model to stop now. */
+    private boolean busy(Slot slot) {
+        return slot.state == ModelState.STARTING || slot.leases > 0 || wanted(slot);
     }
 
     private boolean startsUnderWay() {

@@ -1,6 +1,8 @@
 package dev.switchboard.core.lifecycle;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -17,6 +19,7 @@ import java.util.Objects;
  *   <tr><td>stopTimeout</td><td>10 s</td><td>drain and graceful-stop bound before SIGTERM/SIGKILL</td></tr>
  *   <tr><td>restartBackoff</td><td>2 s</td><td>after a failed start, requests fail fast this long</td></tr>
  *   <tr><td>autoload</td><td>true</td><td>a request for an unloaded model loads it</td></tr>
+ *   <tr><td>groups</td><td>none</td><td>{@link GroupPolicy} by group name, for models that name a group</td></tr>
  * </table>
  */
 public final class SchedulerConfig {
@@ -27,6 +30,7 @@ public final class SchedulerConfig {
     private final Duration stopTimeout;
     private final Duration restartBackoff;
     private final boolean autoload;
+    private final Map<String, GroupPolicy> groups;
 
     private SchedulerConfig(Builder b) {
         this.maxLoaded = b.maxLoaded;
@@ -36,6 +40,7 @@ public final class SchedulerConfig {
         this.stopTimeout = b.stopTimeout;
         this.restartBackoff = b.restartBackoff;
         this.autoload = b.autoload;
+        this.groups = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.groups));
     }
 
     public static SchedulerConfig ofDefaults() {
@@ -54,7 +59,8 @@ public final class SchedulerConfig {
                 .idleTtl(base.idleTtl)
                 .stopTimeout(base.stopTimeout)
                 .restartBackoff(base.restartBackoff)
-                .autoload(base.autoload);
+                .autoload(base.autoload)
+                .groups(base.groups);
     }
 
     public int maxLoaded() {
@@ -86,11 +92,16 @@ public final class SchedulerConfig {
         return autoload;
     }
 
+    /** Group policies by group name; a model whose group is not here follows no group rule. */
+    public Map<String, GroupPolicy> groups() {
+        return groups;
+    }
+
     @Override
     public String toString() {
         return "SchedulerConfig[maxLoaded=" + maxLoaded + ", maxWaiting=" + maxWaiting + ", queueTimeout="
                 + queueTimeout + ", idleTtl=" + idleTtl + ", stopTimeout=" + stopTimeout + ", restartBackoff="
-                + restartBackoff + ", autoload=" + autoload + "]";
+                + restartBackoff + ", autoload=" + autoload + ", groups=" + groups + "]";
     }
 
     /** Builds a {@link SchedulerConfig}; each setter validates its argument. */
@@ -102,6 +113,7 @@ public final class SchedulerConfig {
         private Duration stopTimeout = Duration.ofSeconds(10);
         private Duration restartBackoff = Duration.ofSeconds(2);
         private boolean autoload = true;
+        private Map<String, GroupPolicy> groups = new LinkedHashMap<>();
 
         private Builder() {}
 
@@ -148,6 +160,16 @@ public final class SchedulerConfig {
 
         public Builder autoload(boolean value) {
             this.autoload = value;
+            return this;
+        }
+
+        public Builder groups(Map<String, GroupPolicy> value) {
+            this.groups = new LinkedHashMap<>(Objects.requireNonNull(value, "groups"));
+            return this;
+        }
+
+        public Builder group(String name, GroupPolicy policy) {
+            groups.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(policy, "policy"));
             return this;
         }
 

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.switchboard.core.Gateway;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.forward.ProxyRequest;
+import dev.switchboard.core.spi.ModelDescriptor;
 import dev.switchboard.core.testing.CollectingSink;
 import dev.switchboard.core.testing.SimulatedEngines;
 import dev.switchboard.simulator.JournalEvent;
@@ -265,6 +266,49 @@ class ModelLifecycleTest {
         gateway.close();
 
         assertThat(engines.livePids()).isEmpty();
+    }
+
+    @Test
+    void aSwappingGroupRunsOneOfItsModelsAtATime() {
+        engines = new SimulatedEngines(dir)
+                .scheduler(SchedulerConfig.custom()
+                        .group("chat", new GroupPolicy(true, false, false))
+                        .build());
+        engines.model(ModelDescriptor.builder("first", SimulatedEngines.BACKEND).group("chat"));
+        engines.model(
+                ModelDescriptor.builder("second", SimulatedEngines.BACKEND).group("chat"));
+        engines.model("loner");
+        gateway = engines.start();
+
+        lease(gateway, "first").close();
+        lease(gateway, "loner").close();
+        lease(gateway, "second").close();
+
+        assertThat(gateway.status("first").state()).isEqualTo(ModelState.UNLOADED);
+        assertThat(gateway.status("second").state()).isEqualTo(ModelState.READY);
+        assertThat(gateway.status("loner").state()).isEqualTo(ModelState.READY);
+    }
+
+    @Test
+    void anExclusiveGroupStopsOtherModelsButNotPersistentOnes() {
+        engines = new SimulatedEngines(dir)
+                .scheduler(SchedulerConfig.custom()
+                        .group("big", GroupPolicy.LLAMA_SWAP_DEFAULT)
+                        .group("always", new GroupPolicy(false, false, true))
+                        .build());
+        engines.model(ModelDescriptor.builder("huge", SimulatedEngines.BACKEND).group("big"));
+        engines.model(
+                ModelDescriptor.builder("embedder", SimulatedEngines.BACKEND).group("always"));
+        engines.model("small");
+        gateway = engines.start();
+
+        lease(gateway, "embedder").close();
+        lease(gateway, "small").close();
+        lease(gateway, "huge").close();
+
+        assertThat(gateway.status("small").state()).isEqualTo(ModelState.UNLOADED);
+        assertThat(gateway.status("embedder").state()).isEqualTo(ModelState.READY);
+        assertThat(gateway.status("huge").state()).isEqualTo(ModelState.READY);
     }
 
     static ProxyRequest chat(String model, boolean stream, int maxTokens) {

@@ -5,6 +5,7 @@ import dev.switchboard.app.config.AppConfig;
 import dev.switchboard.app.config.GpuSetting;
 import dev.switchboard.core.GatewayConfig;
 import dev.switchboard.core.command.CommandBackendFactory;
+import dev.switchboard.core.lifecycle.GroupPolicy;
 import dev.switchboard.core.lifecycle.SchedulerConfig;
 import dev.switchboard.core.spi.BackendConfig;
 import dev.switchboard.core.spi.ModelDescriptor;
@@ -31,15 +32,20 @@ import java.util.stream.Stream;
  * globalTTL} → {@code scheduler.idleTtl}; {@code unloadTimeout} → {@code scheduler.stopTimeout}
  * (per model: {@code stopTimeout}); {@code apiKeys} → {@code server.apiKeys}; {@code
  * hooks.on_startup.preload} → {@code loadOnStartup}; {@code name}, {@code description} and {@code
- * metadata} → metadata. llama-swap runs one model at a time unless groups say otherwise, so {@code
- * scheduler.maxLoaded} is the most models its groups could hold at once; each model carries its
- * group's name, and members of persistent groups get priority 1 so they are evicted last. GPUs are
+ * metadata} → metadata. Groups become {@code scheduler.groups} with the same swap, exclusive and
+ * persistent rules, which the gateway enforces; models in no group join llama-swap's implicit
+ * {@value #DEFAULT_GROUP} group, which swaps and is exclusive, so one model runs at a time as in
+ * llama-swap; {@code scheduler.maxLoaded} is unlimited (the groups decide), and members of
+ * persistent groups get priority 1 so memory pressure evicts them last. GPUs are
  * {@code none}: llama-swap commands choose their own devices. Documented keys Switchboard does not
  * support produce warnings; undocumented keys are errors.
  */
 final class LlamaSwapReader {
     /** The name of the command backend that runs the models. */
     public static final String BACKEND = "llama-swap";
+
+    /** llama-swap's implicit group of the models no group names. */
+    static final String DEFAULT_GROUP = "(default)";
 
     private static final List<String> TOP_LEVEL = List.of(
             "healthCheckTimeout", "globalTTL", "unloadTimeout", "macros", "apiKeys", "models", "groups", "hooks");
@@ -135,7 +141,14 @@ final class LlamaSwapReader {
                         : m)
                 .toList();
 
-        SchedulerConfig.Builder scheduler = SchedulerConfig.custom().maxLoaded(maxLoaded(groupOf, models));
+        SchedulerConfig.Builder scheduler = SchedulerConfig.custom().maxLoaded(0);
+        groupOf.values().stream()
+                .distinct()
+                .forEach(group -> scheduler.group(
+                        group.name(), new GroupPolicy(group.swap(), group.exclusive(), group.persistent())));
+        if (loaded.stream().anyMatch(m -> DEFAULT_GROUP.equals(m.group()))) {
+            scheduler.group(DEFAULT_GROUP, GroupPolicy.LLAMA_SWAP_DEFAULT);
+        }
         root.get("globalTTL").ifPresent(n -> scheduler.idleTtl(seconds(n.integer(0, Integer.MAX_VALUE))));
         root.get("unloadTimeout").ifPresent(n -> scheduler.stopTimeout(seconds(n.integer(1, Integer.MAX_VALUE))));
         int healthCheck = root.get("healthCheckTimeout").map(YamlNode::integer).orElse(DEFAULT_HEALTH_CHECK_SECONDS);
@@ -178,6 +191,8 @@ final class LlamaSwapReader {
         if (group != null) {
             model.group(group.name());
             model.priority(group.persistent() ? PERSISTENT_PRIORITY : 0);
+        } else {
+            model.group(DEFAULT_GROUP);
         }
         return model.build();
     }
@@ -290,39 +305,7 @@ final class LlamaSwapReader {
                     members);
             members.forEach(id -> groupOf.put(id, value));
         });
-        warnings.add(node.warning("approximated: the gateway keeps at most as many models loaded as the groups"
-                + " allow together (scheduler.maxLoaded) and evicts the least recently used idle model;"
-                + " exclusive and persistent are not enforced, persistent members are evicted last"));
         return groupOf;
-    }
-
-    /**
-     * The most models llama-swap would run at once: swapping groups hold one member, others all of
-     * theirs; loading an exclusive group unloads every other group that is not persistent, so at
-     * most one exclusive, non-persistent group counts. Models in no group form llama-swap's default
-     * group, which swaps and is exclusive.
-     */
-    private static int maxLoaded(Map<String, Group> groupOf, List<ModelDescriptor> models) {
-        List<String> ungrouped = models.stream()
-                .map(ModelDescriptor::id)
-                .filter(id -> !groupOf.containsKey(id))
-                .toList();
-        Stream<Group> groups = Stream.concat(
-                groupOf.values().stream().distinct(),
-                ungrouped.isEmpty() ? Stream.empty() : Stream.of(new Group("(default)", true, true, false, ungrouped)));
-        int together = 0;
-        int exclusive = 0;
-        for (Group group : groups.toList()) {
-            int capacity = group.swap()
-                    ? Math.min(1, group.members().size())
-                    : group.members().size();
-            if (group.exclusive() && !group.persistent()) {
-                exclusive = Math.max(exclusive, capacity);
-            } else {
-                together += capacity;
-            }
-        }
-        return Math.max(1, together + exclusive);
     }
 
     private Set<String> preload(YamlNode hooks, Map<String, String> names) {

@@ -4,6 +4,7 @@ import dev.switchboard.app.ServerSettings;
 import dev.switchboard.app.config.AppConfig;
 import dev.switchboard.app.config.GpuSetting;
 import dev.switchboard.core.GatewayConfig;
+import dev.switchboard.core.lifecycle.GroupPolicy;
 import dev.switchboard.core.lifecycle.SchedulerConfig;
 import dev.switchboard.core.spi.BackendConfig;
 import dev.switchboard.core.spi.GpuInfo;
@@ -21,7 +22,8 @@ import java.util.Set;
  *
  * <pre>{@code
  * server:    { host, port, apiKeys: [...], maxBodySize, webUi }
- * scheduler: { maxLoaded, queue: { maxWaiting, timeout }, idleTtl, stopTimeout, restartBackoff, autoload }
+ * scheduler: { maxLoaded, queue: { maxWaiting, timeout }, idleTtl, stopTimeout, restartBackoff, autoload,
+ *              groups: { NAME: { swap, exclusive, persistent } } }
  * gpus:      auto | none | [{ id, memory, name }, ...] | { nvidiaSmi: [command...] }
  * backends:  { NAME: { type, ...options } }
  * models:    { ID: { backend, source, ... } }        (see ModelReader)
@@ -31,7 +33,8 @@ final class SwitchboardReader {
     private static final List<String> TOP_LEVEL = List.of("server", "scheduler", "gpus", "backends", "models");
     private static final List<String> SERVER = List.of("host", "port", "apiKeys", "maxBodySize", "webUi");
     private static final List<String> SCHEDULER =
-            List.of("maxLoaded", "queue", "idleTtl", "stopTimeout", "restartBackoff", "autoload");
+            List.of("maxLoaded", "queue", "idleTtl", "stopTimeout", "restartBackoff", "autoload", "groups");
+    private static final List<String> GROUP = List.of("swap", "exclusive", "persistent");
     private static final List<String> QUEUE = List.of("maxWaiting", "timeout");
     private static final List<String> GPU = List.of("id", "memory", "name");
 
@@ -92,6 +95,16 @@ final class SwitchboardReader {
         node.get("stopTimeout").ifPresent(n -> builder.stopTimeout(n.positiveDuration()));
         node.get("restartBackoff").ifPresent(n -> builder.restartBackoff(n.duration()));
         node.get("autoload").ifPresent(n -> builder.autoload(n.bool()));
+        node.get("groups")
+                .ifPresent(groups -> groups.entries().forEach((name, group) -> {
+                    group.allowOnly(GROUP);
+                    builder.group(
+                            name,
+                            new GroupPolicy(
+                                    group.get("swap").map(YamlNode::bool).orElse(true),
+                                    group.get("exclusive").map(YamlNode::bool).orElse(true),
+                                    group.get("persistent").map(YamlNode::bool).orElse(false)));
+                }));
         return builder.build();
     }
 

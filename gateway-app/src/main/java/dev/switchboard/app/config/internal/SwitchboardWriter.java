@@ -68,6 +68,15 @@ public final class SwitchboardWriter {
         putUnlessDefault(
                 map, "restartBackoff", duration(scheduler.restartBackoff()), duration(defaults.restartBackoff()));
         putUnlessDefault(map, "autoload", scheduler.autoload(), defaults.autoload());
+        Map<String, Object> groups = new LinkedHashMap<>();
+        scheduler.groups().forEach((name, policy) -> {
+            Map<String, Object> group = new LinkedHashMap<>();
+            group.put("swap", policy.swap());
+            group.put("exclusive", policy.exclusive());
+            group.put("persistent", policy.persistent());
+            groups.put(name, group);
+        });
+        putUnlessEmpty(map, "groups", groups);
         return map;
     }
 
