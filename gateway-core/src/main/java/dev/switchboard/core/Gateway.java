@@ -114,6 +114,10 @@ public final class Gateway implements AutoCloseable {
      * Leases a model for one request, loading it first when needed (see {@link
      * ModelManager#acquire}). The future fails with a {@link GatewayException}; cancel it if the
      * client goes away while it waits.
+     *
+     * @param autoload whether an unloaded model may be loaded for this request: usually {@link
+     *     SchedulerConfig#autoload()}, which a request may override (llama.cpp's {@code
+     *     ?autoload=true} loads a model even when the router runs with {@code --no-models-autoload})
      */
     public CompletableFuture<Lease> acquire(String name, boolean autoload) {
         ModelDescriptor model;
@@ -123,8 +127,7 @@ public final class Gateway implements AutoCloseable {
         } catch (GatewayException e) {
             return CompletableFuture.failedFuture(e);
         }
-        CompletableFuture<Lease> lease =
-                manager.acquire(model, autoload && manager.config().autoload());
+        CompletableFuture<Lease> lease = manager.acquire(model, autoload);
         lease.whenComplete((granted, error) -> {
             if (error instanceof GatewayException e && e.status() == 500) {
                 breakers.failure(model.id(), e); // the engine failed to start

@@ -65,7 +65,7 @@ final class ModelProxy {
         if (name == null || name.isEmpty()) {
             throw GatewayException.invalidRequest("model name is missing from the request");
         }
-        ModelDescriptor model = gateway.resolve(name);
+        ModelDescriptor model = resolve(name);
         boolean autoload = autoload(ctx);
         if (!autoload && !gateway.status(model.id()).state().holdsEngine()) {
             throw GatewayException.invalidRequest("model is not loaded");
@@ -120,6 +120,15 @@ final class ModelProxy {
         } catch (InterruptedException e) {
             pending.cancel(false);
             throw e;
+        }
+    }
+
+    /** llama.cpp's router answers a model it does not know 400 on the routes it relays, not 404. */
+    private ModelDescriptor resolve(String name) {
+        try {
+            return gateway.resolve(name);
+        } catch (GatewayException unknown) {
+            throw GatewayException.invalidRequest(unknown.getMessage());
         }
     }
 

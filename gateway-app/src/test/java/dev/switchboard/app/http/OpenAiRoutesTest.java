@@ -107,7 +107,7 @@ class OpenAiRoutesTest {
     void refusesAnUnknownModel() throws IOException {
         HttpResponse<String> response = gateway.post("/v1/chat/completions", chat("nope", false, 1));
 
-        assertError(response, 404, "not_found_error", "model 'nope' not found");
+        assertError(response, 400, "invalid_request_error", "model 'nope' not found");
     }
 
     @Test
@@ -194,7 +194,7 @@ class OpenAiRoutesTest {
                 .POST(HttpRequest.BodyPublishers.ofString(form))
                 .build());
 
-        assertError(response, 404, "not_found_error", "model 'whisper-x' not found");
+        assertError(response, 400, "invalid_request_error", "model 'whisper-x' not found");
     }
 
     @Test
