@@ -125,8 +125,7 @@ class RouterApiParityTest {
         RouterUnderTest.addModel(dir, "tiny");
         start();
 
-        Reply reply = router.post(
-                "/v1/chat/completions", chat("non-existent/model", 4).replaceFirst("\\{", "{\"stream\":true,"));
+        Reply reply = router.post("/v1/chat/completions", chat("non-existent/model", 4, "\"stream\":true,"));
 
         assertError(reply, 400, "invalid_request_error", "model 'non-existent/model' not found");
         assertThat(router.journal()).isEmpty();

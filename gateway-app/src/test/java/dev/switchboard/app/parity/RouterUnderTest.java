@@ -43,10 +43,10 @@ final class RouterUnderTest implements AutoCloseable {
     /** How long a test waits for something that should happen. */
     static final Duration PATIENCE = Duration.ofSeconds(30);
 
-    /** Simulated generation speed: a request for {@link #BUSY_TOKENS} keeps its engine busy ~1.5 s. */
-    static final int TOKENS_PER_SECOND = 100;
+    /** Simulated generation speed: {@link #busyChat} keeps its engine busy for ~1.5 s. */
+    private static final int TOKENS_PER_SECOND = 100;
 
-    static final int BUSY_TOKENS = 150;
+    private static final int BUSY_TOKENS = 150;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -174,13 +174,30 @@ final class RouterUnderTest implements AutoCloseable {
 
     /** A chat completion request for {@code model}, asking for {@code maxTokens} tokens. */
     static String chat(String model, int maxTokens) {
-        return "{\"model\":\"" + model + "\",\"max_tokens\":" + maxTokens
+        return chat(model, maxTokens, "");
+    }
+
+    /**
+     * The same with more fields.
+     *
+     * @param fields JSON members, each followed by a comma: {@code "stream":true,}
+     */
+    static String chat(String model, int maxTokens, String fields) {
+        return "{" + fields + "\"model\":\"" + model + "\",\"max_tokens\":" + maxTokens
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
+    }
+
+    /**
+     * A chat completion request that keeps {@code model}'s engine busy for a while: the simulated
+     * answer runs to its {@code max_tokens} instead of stopping after a few words.
+     */
+    static String busyChat(String model) {
+        return chat(model, BUSY_TOKENS, "\"ignore_eos\":true,");
     }
 
     /** A streamed chat completion: the {@code data:} events up to {@code [DONE]}, as JSON. */
     List<JsonNode> streamChat(String model) {
-        String body = chat(model, 8).replaceFirst("\\{", "{\"stream\":true,");
+        String body = chat(model, 8, "\"stream\":true,");
         HttpResponse<InputStream> response = sendForStream(post(request("/v1/chat/completions"), body));
         if (response.statusCode() != 200) {
             throw new IllegalStateException("status " + response.statusCode());
@@ -235,6 +252,17 @@ final class RouterUnderTest implements AutoCloseable {
                 .orElseThrow(() -> new AssertionError("GET /models does not list " + model));
     }
 
+    /** Requests waiting for their model now, from the gateway's Prometheus gauge. */
+    int waitingRequests() {
+        String metrics = send(request("/metrics").GET().build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+        return metrics.lines()
+                .filter(line -> line.startsWith("switchboard_requests_waiting "))
+                .map(line -> (int) Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no switchboard_requests_waiting in /metrics"));
+    }
+
     /** Every line the children wrote to the journal so far. */
     List<JournalEvent> journal() {
         return Journal.read(journal);
@@ -268,19 +296,16 @@ final class RouterUnderTest implements AutoCloseable {
     }
 
     private Reply send(HttpRequest request) {
-        try {
-            return reply(http.send(request, HttpResponse.BodyHandlers.ofString()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return reply(send(request, HttpResponse.BodyHandlers.ofString()));
     }
 
     private HttpResponse<InputStream> sendForStream(HttpRequest request) {
+        return send(request, HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            return http.send(request, body);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

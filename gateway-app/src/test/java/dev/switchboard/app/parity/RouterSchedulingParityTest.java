@@ -1,0 +1,232 @@
+package dev.switchboard.app.parity;
+
+import static dev.switchboard.app.parity.RouterUnderTest.PATIENCE;
+import static dev.switchboard.app.parity.RouterUnderTest.chat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.app.parity.RouterUnderTest.Reply;
+import dev.switchboard.simulator.Journal;
+import dev.switchboard.simulator.JournalEvent;
+import java.net.http.HttpTimeoutException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --models-max} as llama-server's router tests check it ({@code
+ * tools/server/tests/unit/test_router.py}): least-recently-used eviction and the queue of requests
+ * waiting for a slot. Where llama.cpp's tests sleep to let a request reach its model, these wait
+ * until the simulated engine has journaled it.
+ */
+class RouterSchedulingParityTest {
+    @TempDir
+    Path dir;
+
+    private RouterUnderTest router;
+
+    @AfterEach
+    void stop() {
+        if (router != null) {
+            router.close();
+        }
+    }
+
+    private RouterUnderTest start(int modelsMax, String... models) {
+        for (String model : models) {
+            RouterUnderTest.addModel(dir, model);
+        }
+        router = RouterUnderTest.start(dir, "--models-max", Integer.toString(modelsMax));
+        return router;
+    }
+
+    private void loadAndWait(String model) {
+        Reply load = router.post("/models/load", "{\"model\":\"" + model + "\"}");
+        assertThat(load.status()).as("load %s: %s", model, load.body()).isEqualTo(200);
+        await().atMost(PATIENCE).until(() -> router.status(model).equals("loaded"));
+    }
+
+    /** A request that keeps {@code model}'s engine busy, once the engine has started on it. */
+    private CompletableFuture<Reply> busy(String model) {
+        CompletableFuture<Reply> busy = router.postAsync("/v1/chat/completions", RouterUnderTest.busyChat(model));
+        await().atMost(PATIENCE).until(() -> router.childReceivedRequestFor(model));
+        return busy;
+    }
+
+    private CompletableFuture<Reply> ask(String model) {
+        return router.postAsync("/v1/chat/completions", chat(model, 4));
+    }
+
+    private static void assertAnswered(CompletableFuture<Reply> request) {
+        Reply reply = request.join();
+        assertThat(reply.status()).as("%s", reply.body()).isEqualTo(200);
+        assertThat(reply.body()
+                        .path("choices")
+                        .path(0)
+                        .path("message")
+                        .path("content")
+                        .asText())
+                .isNotEmpty();
+    }
+
+    private int mostChildrenAtOnce() {
+        return Journal.maxConcurrentProcesses(router.journal());
+    }
+
+    // test_router_models_max_evicts_lru
+    @Test
+    void loadingBeyondModelsMaxEvictsTheLeastRecentlyUsedModel() {
+        start(2, "first", "second", "third");
+        loadAndWait("first");
+        loadAndWait("second");
+
+        loadAndWait("third");
+
+        assertThat(router.status("first")).isEqualTo("unloaded");
+        assertThat(router.status("second")).isEqualTo("loaded");
+        assertThat(mostChildrenAtOnce()).isEqualTo(2);
+    }
+
+    // test_router_models_max_evicts_lru, with the use that llama.cpp's last_used records: a relayed POST
+    @Test
+    void aRequestMakesItsModelRecentlyUsed() {
+        start(2, "first", "second", "third");
+        loadAndWait("first");
+        loadAndWait("second");
+        assertAnswered(ask("first"));
+
+        loadAndWait("third");
+
+        assertThat(router.status("first")).isEqualTo("loaded");
+        assertThat(router.status("second")).isEqualTo("unloaded");
+        assertThat(mostChildrenAtOnce()).isEqualTo(2);
+    }
+
+    // test_router_queue_does_not_evict_busy_model
+    @Test
+    void aRequestFindingNoFreeSlotWaitsForTheBusyModelInsteadOfEvictingIt() {
+        start(1, "a", "b");
+        loadAndWait("a");
+        CompletableFuture<Reply> busy = busy("a");
+
+        CompletableFuture<Reply> queued = ask("b");
+
+        assertAnswered(busy);
+        assertAnswered(queued);
+        await().atMost(PATIENCE).until(() -> router.status("b").equals("loaded"));
+        assertThat(router.status("a")).isEqualTo("unloaded");
+        assertThat(router.journal()).noneMatch(e -> e.event().equals(JournalEvent.REQUEST_ABORTED));
+        assertThat(mostChildrenAtOnce()).isEqualTo(1);
+    }
+
+    // test_router_queue_coalesces_requests_for_same_model
+    @Test
+    void requestsWaitingForOneModelShareOneSlotSoOnlyOneModelIsGivenUp() {
+        start(2, "a", "b", "c");
+        loadAndWait("a");
+        loadAndWait("b");
+        CompletableFuture<Reply> busy = busy("a");
+
+        List<CompletableFuture<Reply>> waiters =
+                IntStream.range(0, 3).mapToObj(i -> ask("c")).toList();
+
+        assertAnswered(busy);
+        waiters.forEach(RouterSchedulingParityTest::assertAnswered);
+        await().atMost(PATIENCE).until(() -> router.status("c").equals("loaded"));
+        assertThat(router.status("a")).isEqualTo("loaded");
+        assertThat(router.status("b")).isEqualTo("unloaded");
+        assertThat(router.starts("c")).hasSize(1);
+    }
+
+    // test_router_queue_client_disconnect_keeps_model
+    @Test
+    void aClientThatLeavesWhileQueuedCostsNoRunningModelItsSlot() {
+        start(1, "a", "b");
+        loadAndWait("a");
+        CompletableFuture<Reply> busy = busy("a");
+
+        CompletableFuture<Reply> impatient =
+                router.postGivingUpAfter(Duration.ofMillis(500), "/v1/chat/completions", chat("b", 4));
+
+        assertThat(impatient)
+                .failsWithin(PATIENCE)
+                .withThrowableOfType(Exception.class)
+                .withRootCauseInstanceOf(HttpTimeoutException.class);
+        assertAnswered(busy);
+        // nobody waits for b any more, so a keeps its slot
+        await().during(Duration.ofSeconds(2))
+                .atMost(PATIENCE)
+                .until(() -> router.status("a").equals("loaded")
+                        && router.status("b").equals("unloaded"));
+        assertThat(router.starts("b")).isEmpty();
+    }
+
+    // test_router_queue_is_fifo
+    @Test
+    void queuedRequestsAreServedInArrivalOrder() {
+        start(1, "a", "b", "c");
+        loadAndWait("a");
+        CompletableFuture<Reply> busy = busy("a");
+
+        CompletableFuture<Reply> first = ask("b");
+        await().atMost(PATIENCE).until(() -> router.waitingRequests() == 1);
+        CompletableFuture<Reply> second = ask("c");
+
+        assertAnswered(busy);
+        assertAnswered(first);
+        assertAnswered(second);
+        List<String> served = router.journal().stream()
+                .filter(e -> e.event().equals(JournalEvent.REQUEST))
+                .map(e -> e.text("model").orElse(""))
+                .toList();
+        assertThat(served).containsExactly("a", "b", "c");
+    }
+
+    // test_router_fast_path_load_not_evicted_before_proxy
+    @Test
+    void aModelLoadedForARequestIsNotEvictedBeforeThatRequestIsRelayed() {
+        start(1, "a", "b");
+
+        CompletableFuture<Reply> forA = ask("a");
+        await().atMost(PATIENCE).until(() -> router.status("a").equals("loaded"));
+        CompletableFuture<Reply> forB = ask("b");
+
+        assertAnswered(forA);
+        assertAnswered(forB);
+        assertThat(mostChildrenAtOnce()).isEqualTo(1);
+    }
+
+    // test_router_does_not_proxy_into_stopping_model
+    @Test
+    void aRequestForAStoppingModelWaitsForItToStopAndLoadsItAgain() {
+        start(1, "a");
+        loadAndWait("a");
+        assertThat(router.post("/models/unload", "{\"model\":\"a\"}").status()).isEqualTo(200);
+
+        CompletableFuture<Reply> request = ask("a");
+
+        assertAnswered(request);
+        assertThat(router.starts("a")).hasSize(2);
+        assertThat(mostChildrenAtOnce()).isEqualTo(1);
+    }
+
+    // test_router_queue_two_waiters_share_one_eviction
+    @Test
+    void twoRequestsWantingTheSameIdleSlotAreBothServed() {
+        start(1, "a", "b", "c");
+        loadAndWait("a");
+
+        CompletableFuture<Reply> first = ask("b");
+        CompletableFuture<Reply> second = ask("c");
+
+        assertAnswered(first);
+        assertAnswered(second);
+        assertThat(router.status("a")).isEqualTo("unloaded");
+        assertThat(mostChildrenAtOnce()).isEqualTo(1);
+    }
+}
