@@ -3,27 +3,17 @@ package dev.switchboard.app.parity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.switchboard.app.Main;
-import dev.switchboard.simulator.Journal;
-import dev.switchboard.simulator.JournalEvent;
+import dev.switchboard.app.parity.RouterClient.Reply;
 import dev.switchboard.simulator.SimulatorCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,46 +29,56 @@ class KillNineTest {
     /** How soon after the gateway's death its engines must be gone. */
     private static final Duration ORPHAN_LIMIT = Duration.ofSeconds(2);
 
-    private static final Duration PATIENCE = Duration.ofSeconds(30);
-    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
-
     @TempDir
     Path dir;
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
-    private final List<ProcessHandle> started = new ArrayList<>();
+    private EngineJournal journal;
+    private GatewayProcess gateway;
 
     @AfterEach
     void killWhatIsLeft() {
-        http.close();
-        started.forEach(gateway -> gateway.descendants().forEach(ProcessHandle::destroyForcibly));
-        started.forEach(ProcessHandle::destroyForcibly);
-        // children of a killed gateway are no longer its descendants: find them through the journal
-        enginePids().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        if (gateway != null) {
+            gateway.close();
+        }
+        // the engines of a killed gateway are no longer its descendants: the journal knows them
+        if (journal != null) {
+            journal.pids().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        }
+    }
+
+    /** {@code switchboard --models-dir DIR/models --llama-server SIMULATOR}, serving two models. */
+    private void startRouter() {
+        ModelsDir.addModel(dir, "first");
+        ModelsDir.addModel(dir, "second");
+        Path llamaServer = SimulatorCommand.writeLauncher(dir.resolve("llama-server"));
+        start("--models-dir", ModelsDir.of(dir).toString(), "--llama-server", llamaServer.toString());
+    }
+
+    private void start(String... args) {
+        journal = new EngineJournal(dir.resolve("engines.journal"));
+        gateway = GatewayProcess.start(dir, journal.engineEnvironment(), args);
+    }
+
+    /** A chat request that makes the gateway start the model's engine, answered. */
+    private void askForAnAnswer(String model) {
+        Reply reply = gateway.client().post("/v1/chat/completions", RouterClient.chat(model, 4));
+        assertThat(reply.status()).as("%s", reply.body()).isEqualTo(200);
     }
 
     @Test
     void routerChildrenExitWhenTheGatewayIsKilled() throws Exception {
-        RouterUnderTest.addModel(dir, "first");
-        RouterUnderTest.addModel(dir, "second");
-        Path llamaServer = SimulatorCommand.writeLauncher(dir.resolve("llama-server"));
-        Process gateway = startGateway(
-                "--models-dir", RouterUnderTest.modelsDir(dir).toString(), "--llama-server", llamaServer.toString());
-        int port = awaitPort(gateway);
-        askForAnAnswer(port, "first");
-        askForAnAnswer(port, "second");
-        Set<Long> engines = enginePids();
+        startRouter();
+        askForAnAnswer("first");
+        askForAnAnswer("second");
+        Set<Long> engines = journal.pids();
         assertThat(engines).hasSize(2).allMatch(KillNineTest::running);
 
-        gateway.destroyForcibly(); // SIGKILL: no shutdown hook, no goodbye to the children
-        assertThat(gateway.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        gateway.process().destroyForcibly(); // SIGKILL: no shutdown hook, no goodbye to the children
+        assertThat(gateway.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
+
         await().atMost(ORPHAN_LIMIT).untilAsserted(() -> assertThat(engines).noneMatch(KillNineTest::running));
         // they left by themselves on end-of-file (llama-server's status 1), nobody killed them
-        assertThat(journal())
-                .filteredOn(e -> e.event().equals(JournalEvent.EXIT))
+        assertThat(journal.exits())
                 .hasSize(2)
                 .allSatisfy(exit -> assertThat(exit.number("code")).hasValue(1));
     }
@@ -96,105 +96,37 @@ class KillNineTest {
                 "server: { port: 0 }\ngpus: none\nbackends:\n  run: { type: command }\nmodels:\n"
                         + model.formatted("first", simulator)
                         + model.formatted("second", simulator));
-        Process gateway = startGateway("--config", config.toString());
-        int port = awaitPort(gateway);
-        askForAnAnswer(port, "first");
-        askForAnAnswer(port, "second");
-        Set<Long> engines = enginePids();
-        List<ProcessHandle> family = gateway.descendants().toList();
+        start("--config", config.toString());
+        askForAnAnswer("first");
+        askForAnAnswer("second");
+        Set<Long> engines = journal.pids();
+        List<ProcessHandle> family = gateway.process().descendants().toList();
         assertThat(engines).hasSize(2).allMatch(KillNineTest::running);
 
-        gateway.destroyForcibly();
-        assertThat(gateway.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        gateway.process().destroyForcibly();
+        assertThat(gateway.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
 
         await().atMost(ORPHAN_LIMIT).untilAsserted(() -> assertThat(engines).noneMatch(KillNineTest::running));
+        // the guards too
         await().atMost(ORPHAN_LIMIT).untilAsserted(() -> assertThat(family).noneMatch(p -> running(p.pid())));
     }
 
     @Test
     void sigtermUnloadsEveryRouterChildAndExitsZero() throws Exception {
-        RouterUnderTest.addModel(dir, "first");
-        RouterUnderTest.addModel(dir, "second");
-        Path llamaServer = SimulatorCommand.writeLauncher(dir.resolve("llama-server"));
-        Process gateway = startGateway(
-                "--models-dir", RouterUnderTest.modelsDir(dir).toString(), "--llama-server", llamaServer.toString());
-        int port = awaitPort(gateway);
-        askForAnAnswer(port, "first");
-        askForAnAnswer(port, "second");
-        Set<Long> engines = enginePids();
+        startRouter();
+        askForAnAnswer("first");
+        askForAnAnswer("second");
+        Set<Long> engines = journal.pids();
 
-        gateway.destroy(); // SIGTERM
+        gateway.process().destroy(); // SIGTERM
 
-        assertThat(gateway.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(gateway.exitValue()).as(log()).isZero();
+        assertThat(gateway.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(gateway.process().exitValue()).as(gateway.log()).isZero();
         assertThat(engines).noneMatch(KillNineTest::running);
         // each child was asked to exit (status 0), none was left to find end-of-file
-        assertThat(journal())
-                .filteredOn(e -> e.event().equals(JournalEvent.EXIT))
+        assertThat(journal.exits())
                 .hasSize(2)
                 .allSatisfy(exit -> assertThat(exit.number("code")).hasValue(0));
-    }
-
-    /**
-     * {@code java dev.switchboard.app.Main ARGS --port 0}, with the engines journaling (children
-     * inherit the environment) and no download cache to find.
-     */
-    private Process startGateway(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName()));
-        command.addAll(List.of(args));
-        command.addAll(List.of("--port", "0"));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("gateway.log").toFile());
-        builder.environment().put("SIM_RECORD", journalFile().toString());
-        builder.environment()
-                .put(
-                        "LLAMA_CACHE",
-                        Files.createDirectories(dir.resolve("cache")).toString());
-        Process gateway = builder.start();
-        started.add(gateway.toHandle());
-        return gateway;
-    }
-
-    private int awaitPort(Process gateway) {
-        return await().atMost(PATIENCE)
-                .until(
-                        () -> {
-                            assertThat(gateway.isAlive()).as(log()).isTrue();
-                            Matcher listening = LISTENING.matcher(log());
-                            return listening.find() ? Integer.parseInt(listening.group(1)) : 0;
-                        },
-                        port -> port > 0);
-    }
-
-    /** A chat request that makes the gateway start the model's engine, answered. */
-    private void askForAnAnswer(int port, String model) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
-                .timeout(PATIENCE)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(RouterUnderTest.chat(model, 4)))
-                .build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    }
-
-    private Path journalFile() {
-        return dir.resolve("engines.journal");
-    }
-
-    private List<JournalEvent> journal() {
-        return Journal.read(journalFile());
-    }
-
-    private Set<Long> enginePids() {
-        return journal().stream()
-                .filter(e -> e.event().equals(JournalEvent.START))
-                .map(JournalEvent::pid)
-                .collect(Collectors.toSet());
     }
 
     /**
@@ -215,10 +147,5 @@ class KillNineTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private String log() throws IOException {
-        Path log = dir.resolve("gateway.log");
-        return Files.exists(log) ? Files.readString(log) : "";
     }
 }

@@ -1,13 +1,13 @@
 package dev.switchboard.app.parity;
 
-import static dev.switchboard.app.parity.RouterUnderTest.PATIENCE;
-import static dev.switchboard.app.parity.RouterUnderTest.chat;
+import static dev.switchboard.app.parity.RouterClient.PATIENCE;
+import static dev.switchboard.app.parity.RouterClient.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.app.parity.RouterUnderTest.Reply;
+import dev.switchboard.app.parity.RouterClient.Reply;
 import dev.switchboard.simulator.JournalEvent;
 import java.io.BufferedReader;
 import java.nio.file.Files;
@@ -31,6 +31,7 @@ class RouterApiParityTest {
     Path dir;
 
     private RouterUnderTest router;
+    private RouterClient api;
 
     @AfterEach
     void stop() {
@@ -39,16 +40,16 @@ class RouterApiParityTest {
         }
     }
 
-    private RouterUnderTest start(String... args) {
+    private void start(String... args) {
         router = RouterUnderTest.start(dir, args);
-        return router;
+        api = router.client();
     }
 
     private void loadAndWait(String model, String... headers) {
-        Reply load = router.post("/models/load", "{\"model\":\"" + model + "\"}", headers);
+        Reply load = api.post("/models/load", "{\"model\":\"" + model + "\"}", headers);
         assertThat(load.status()).isEqualTo(200);
         assertThat(load.body().path("success").asBoolean()).isTrue();
-        await().atMost(PATIENCE).until(() -> router.status(model, headers).equals("loaded"));
+        await().atMost(PATIENCE).until(() -> api.status(model, headers).equals("loaded"));
     }
 
     private static void assertError(Reply reply, int status, String type, String message) {
@@ -63,7 +64,7 @@ class RouterApiParityTest {
     void propsDescribeTheRouter() {
         start("--models-max", "2", "--no-models-autoload");
 
-        Reply props = router.get("/props");
+        Reply props = api.get("/props");
 
         assertThat(props.status()).isEqualTo(200);
         assertThat(props.body().path("role").asText()).isEqualTo("router");
@@ -78,16 +79,16 @@ class RouterApiParityTest {
     // test_router.py's _get_model_ids and _get_model_status, on a --models-dir
     @Test
     void listsEveryModelOfTheModelsDirectoryAsUnloaded() {
-        RouterUnderTest.addModel(dir, "alpha-Q8_0");
-        RouterUnderTest.addModel(dir, "beta-Q8_0");
+        ModelsDir.addModel(dir, "alpha-Q8_0");
+        ModelsDir.addModel(dir, "beta-Q8_0");
         start();
 
-        Reply list = router.get("/models");
+        Reply list = api.get("/models");
 
         assertThat(list.status()).isEqualTo(200);
         assertThat(list.body().path("object").asText()).isEqualTo("list");
-        assertThat(router.modelIds(false)).containsExactlyInAnyOrder("alpha-Q8_0", "beta-Q8_0");
-        JsonNode alpha = router.modelEntry("alpha-Q8_0");
+        assertThat(api.modelIds(false)).containsExactlyInAnyOrder("alpha-Q8_0", "beta-Q8_0");
+        JsonNode alpha = api.modelEntry("alpha-Q8_0");
         assertThat(alpha.path("object").asText()).isEqualTo("model");
         assertThat(alpha.path("owned_by").asText()).isEqualTo("llamacpp");
         assertThat(alpha.path("status").path("value").asText()).isEqualTo("unloaded");
@@ -96,10 +97,10 @@ class RouterApiParityTest {
     // test_router_chat_completion_stream[ggml-org/tinygemma3-GGUF:Q8_0-True]
     @Test
     void streamsAChatCompletionFromAModelLoadedOnDemand() {
-        RouterUnderTest.addModel(dir, "tiny");
+        ModelsDir.addModel(dir, "tiny");
         start();
 
-        List<JsonNode> events = router.streamChat("tiny");
+        List<JsonNode> events = api.streamChat("tiny");
 
         StringBuilder content = new StringBuilder();
         for (JsonNode event : events) {
@@ -116,19 +117,19 @@ class RouterApiParityTest {
             }
         }
         assertThat(content).isNotEmpty();
-        assertThat(router.status("tiny")).isEqualTo("loaded");
+        assertThat(api.status("tiny")).isEqualTo("loaded");
     }
 
     // test_router_chat_completion_stream[non-existent/model-False]; wording: router_validate_model
     @Test
     void refusesAChatCompletionForAnUnknownModel() {
-        RouterUnderTest.addModel(dir, "tiny");
+        ModelsDir.addModel(dir, "tiny");
         start();
 
-        Reply reply = router.post("/v1/chat/completions", chat("non-existent/model", 4, "\"stream\":true,"));
+        Reply reply = api.post("/v1/chat/completions", chat("non-existent/model", 4, "\"stream\":true,"));
 
         assertError(reply, 400, "invalid_request_error", "model 'non-existent/model' not found");
-        assertThat(router.journal()).isEmpty();
+        assertThat(router.journal().events()).isEmpty();
     }
 
     // router_validate_model in server-models.cpp
@@ -136,7 +137,7 @@ class RouterApiParityTest {
     void refusesARequestThatNamesNoModel() {
         start();
 
-        Reply reply = router.post("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        Reply reply = api.post("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
         assertError(reply, 400, "invalid_request_error", "model name is missing from the request");
     }
@@ -144,19 +145,19 @@ class RouterApiParityTest {
     // test_router_unload_model
     @Test
     void unloadsALoadedModelByAskingItsChildToExit() {
-        RouterUnderTest.addModel(dir, "tiny");
+        ModelsDir.addModel(dir, "tiny");
         start();
         loadAndWait("tiny");
 
-        Reply unload = router.post("/models/unload", "{\"model\":\"tiny\"}");
+        Reply unload = api.post("/models/unload", "{\"model\":\"tiny\"}");
 
         assertThat(unload.status()).isEqualTo(200);
         assertThat(unload.body().path("success").asBoolean()).isTrue();
-        await().atMost(PATIENCE).until(() -> router.status("tiny").equals("unloaded"));
-        long child = router.starts("tiny").getFirst().pid();
+        await().atMost(PATIENCE).until(() -> api.status("tiny").equals("unloaded"));
+        long child = router.journal().starts("tiny").getFirst().pid();
         // the child heard cmd_router_to_child:exit and left on its own, status 0, instead of being killed
         await().atMost(PATIENCE)
-                .untilAsserted(() -> assertThat(router.journal())
+                .untilAsserted(() -> assertThat(router.journal().events())
                         .filteredOn(e -> e.pid() == child && e.event().equals(JournalEvent.EXIT))
                         .singleElement()
                         .satisfies(exit -> assertThat(exit.number("code")).hasValue(0)));
@@ -167,18 +168,18 @@ class RouterApiParityTest {
     void loadRefusesAnUnknownModel() {
         start();
 
-        assertError(router.post("/models/load", "{\"model\":\"nope\"}"), 404, "not_found_error", "model is not found");
+        assertError(api.post("/models/load", "{\"model\":\"nope\"}"), 404, "not_found_error", "model is not found");
     }
 
     // post_router_models_load in server-models.cpp
     @Test
     void loadRefusesAModelThatIsAlreadyRunning() {
-        RouterUnderTest.addModel(dir, "tiny");
+        ModelsDir.addModel(dir, "tiny");
         start();
         loadAndWait("tiny");
 
         assertError(
-                router.post("/models/load", "{\"model\":\"tiny\"}"),
+                api.post("/models/load", "{\"model\":\"tiny\"}"),
                 400,
                 "invalid_request_error",
                 "model is already running");
@@ -190,20 +191,17 @@ class RouterApiParityTest {
         start();
 
         assertError(
-                router.post("/models/unload", "{\"model\":\"nope\"}"),
-                400,
-                "invalid_request_error",
-                "model is not found");
+                api.post("/models/unload", "{\"model\":\"nope\"}"), 400, "invalid_request_error", "model is not found");
     }
 
     // post_router_models_unload in server-models.cpp
     @Test
     void unloadRefusesAModelThatIsNotRunning() {
-        RouterUnderTest.addModel(dir, "tiny");
+        ModelsDir.addModel(dir, "tiny");
         start();
 
         assertError(
-                router.post("/models/unload", "{\"model\":\"tiny\"}"),
+                api.post("/models/unload", "{\"model\":\"tiny\"}"),
                 400,
                 "invalid_request_error",
                 "model is not running");
@@ -212,19 +210,16 @@ class RouterApiParityTest {
     // test_router_no_models_autoload; wording: router_validate_model
     @Test
     void withoutAutoloadARequestForAnUnloadedModelIsRefusedUntilTheModelIsLoaded() {
-        RouterUnderTest.addModel(dir, "tiny");
+        ModelsDir.addModel(dir, "tiny");
         start("--no-models-autoload");
 
         assertError(
-                router.post("/v1/chat/completions", chat("tiny", 4)),
-                400,
-                "invalid_request_error",
-                "model is not loaded");
-        assertThat(router.journal()).isEmpty();
+                api.post("/v1/chat/completions", chat("tiny", 4)), 400, "invalid_request_error", "model is not loaded");
+        assertThat(router.journal().events()).isEmpty();
 
         loadAndWait("tiny");
 
-        Reply answer = router.post("/v1/chat/completions", chat("tiny", 4));
+        Reply answer = api.post("/v1/chat/completions", chat("tiny", 4));
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.body().has("error")).isFalse();
     }
@@ -232,39 +227,39 @@ class RouterApiParityTest {
     // README "Routing requests": ?autoload=true|false overrides --no-models-autoload per request
     @Test
     void theAutoloadQueryParameterLoadsAModelDespiteNoModelsAutoload() {
-        RouterUnderTest.addModel(dir, "tiny");
+        ModelsDir.addModel(dir, "tiny");
         start("--no-models-autoload");
 
-        Reply answer = router.post("/v1/chat/completions?autoload=true", chat("tiny", 4));
+        Reply answer = api.post("/v1/chat/completions?autoload=true", chat("tiny", 4));
 
         assertThat(answer.status()).isEqualTo(200);
-        assertThat(router.status("tiny")).isEqualTo("loaded");
+        assertThat(api.status("tiny")).isEqualTo("loaded");
     }
 
     // test_router_api_key_required
     @Test
     void requiresTheApiKeyAndKeepsItFromTheChildren() {
-        RouterUnderTest.addModel(dir, "tiny");
+        ModelsDir.addModel(dir, "tiny");
         start("--api-key", "sk-router-secret");
         String[] auth = {"Authorization", "Bearer sk-router-secret"};
 
-        Reply refused = router.post("/v1/chat/completions", chat("tiny", 4));
+        Reply refused = api.post("/v1/chat/completions", chat("tiny", 4));
         assertThat(refused.status()).isEqualTo(401);
         assertThat(refused.errorType()).isEqualTo("authentication_error");
 
         loadAndWait("tiny", auth);
 
-        Reply answer = router.post("/v1/chat/completions", chat("tiny", 4), auth);
+        Reply answer = api.post("/v1/chat/completions", chat("tiny", 4), auth);
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.body().has("error")).isFalse();
         // unset_reserved_args: the key is the router's, a child never gets it
-        assertThat(router.starts("tiny").getFirst().args()).doesNotContain("--api-key", "sk-router-secret");
+        assertThat(router.journal().starts("tiny").getFirst().args()).doesNotContain("--api-key", "sk-router-secret");
     }
 
     // test_router_reload_models
     @Test
     void reloadRereadsThePresetFile() throws Exception {
-        Path model = RouterUnderTest.addModel(dir.resolve("elsewhere"), "stories");
+        Path model = ModelsDir.addModel(dir.resolve("elsewhere"), "stories");
         Path preset = Files.writeString(dir.resolve("presets.ini"), """
                 [model-reload-a]
                 model = %1$s
@@ -273,7 +268,7 @@ class RouterApiParityTest {
                 model = %1$s
                 """.formatted(model));
         start("--models-preset", preset.toString());
-        assertThat(router.modelIds(false)).contains("model-reload-a", "model-reload-b");
+        assertThat(api.modelIds(false)).contains("model-reload-a", "model-reload-b");
 
         Files.writeString(preset, """
                 [model-reload-b]
@@ -283,13 +278,13 @@ class RouterApiParityTest {
                 model = %1$s
                 """.formatted(model));
 
-        assertThat(router.modelIds(true)).doesNotContain("model-reload-a").contains("model-reload-b", "model-reload-c");
+        assertThat(api.modelIds(true)).doesNotContain("model-reload-a").contains("model-reload-b", "model-reload-c");
     }
 
     // README "Model presets": command line over the model's section over [*]; router arguments reach every child
     @Test
     void childArgumentsTakeTheRouterCommandLineOverTheModelSectionOverTheGlobalSection() throws Exception {
-        RouterUnderTest.addModel(dir, "tiny");
+        ModelsDir.addModel(dir, "tiny");
         Path preset = Files.writeString(dir.resolve("presets.ini"), """
                 version = 1
 
@@ -307,7 +302,7 @@ class RouterApiParityTest {
 
         loadAndWait("tiny");
 
-        JournalEvent child = router.starts("tiny").getFirst();
+        JournalEvent child = router.journal().starts("tiny").getFirst();
         assertThat(child.entry("flags", "--top-k")).as("[*] alone").hasValue("11");
         assertThat(child.entry("flags", "--ctx-size")).as("section over [*]").hasValue("4096");
         assertThat(child.entry("flags", "--temp"))
@@ -323,24 +318,25 @@ class RouterApiParityTest {
     // README "GET /models": status.args is the command line the model's instance runs with
     @Test
     void listsTheArgumentsALoadedModelRunsWith() {
-        RouterUnderTest.addModel(dir, "tiny");
+        ModelsDir.addModel(dir, "tiny");
         start("--seed", "7");
         loadAndWait("tiny");
 
         List<String> listed = new ArrayList<>();
-        router.modelEntry("tiny").path("status").path("args").forEach(arg -> listed.add(arg.asText()));
+        api.modelEntry("tiny").path("status").path("args").forEach(arg -> listed.add(arg.asText()));
 
-        assertThat(listed).endsWith(router.starts("tiny").getFirst().args().toArray(String[]::new));
+        assertThat(listed)
+                .endsWith(router.journal().starts("tiny").getFirst().args().toArray(String[]::new));
     }
 
     // README "GET /models/sse" and server_models::load / update_status
     @Test
     void modelEventsReportLoadingThenLoaded() throws Exception {
-        RouterUnderTest.addModel(dir, "tiny");
+        ModelsDir.addModel(dir, "tiny");
         start();
         List<JsonNode> events = new ArrayList<>();
-        try (BufferedReader sse = router.openModelEvents()) {
-            router.post("/models/load", "{\"model\":\"tiny\"}");
+        try (BufferedReader sse = api.openModelEvents()) {
+            api.post("/models/load", "{\"model\":\"tiny\"}");
             for (String line = sse.readLine(); line != null; line = sse.readLine()) {
                 if (line.startsWith("data: ")) {
                     JsonNode event = JSON.readTree(line.substring(6));

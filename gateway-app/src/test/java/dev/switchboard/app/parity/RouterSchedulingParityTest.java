@@ -1,12 +1,11 @@
 package dev.switchboard.app.parity;
 
-import static dev.switchboard.app.parity.RouterUnderTest.PATIENCE;
-import static dev.switchboard.app.parity.RouterUnderTest.chat;
+import static dev.switchboard.app.parity.RouterClient.PATIENCE;
+import static dev.switchboard.app.parity.RouterClient.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.switchboard.app.parity.RouterUnderTest.Reply;
-import dev.switchboard.simulator.Journal;
+import dev.switchboard.app.parity.RouterClient.Reply;
 import dev.switchboard.simulator.JournalEvent;
 import java.net.http.HttpTimeoutException;
 import java.nio.file.Path;
@@ -29,6 +28,7 @@ class RouterSchedulingParityTest {
     Path dir;
 
     private RouterUnderTest router;
+    private RouterClient api;
 
     @AfterEach
     void stop() {
@@ -37,29 +37,29 @@ class RouterSchedulingParityTest {
         }
     }
 
-    private RouterUnderTest start(int modelsMax, String... models) {
+    private void start(int modelsMax, String... models) {
         for (String model : models) {
-            RouterUnderTest.addModel(dir, model);
+            ModelsDir.addModel(dir, model);
         }
         router = RouterUnderTest.start(dir, "--models-max", Integer.toString(modelsMax));
-        return router;
+        api = router.client();
     }
 
     private void loadAndWait(String model) {
-        Reply load = router.post("/models/load", "{\"model\":\"" + model + "\"}");
+        Reply load = api.post("/models/load", "{\"model\":\"" + model + "\"}");
         assertThat(load.status()).as("load %s: %s", model, load.body()).isEqualTo(200);
-        await().atMost(PATIENCE).until(() -> router.status(model).equals("loaded"));
+        await().atMost(PATIENCE).until(() -> api.status(model).equals("loaded"));
     }
 
     /** A request that keeps {@code model}'s engine busy, once the engine has started on it. */
     private CompletableFuture<Reply> busy(String model) {
-        CompletableFuture<Reply> busy = router.postAsync("/v1/chat/completions", RouterUnderTest.busyChat(model));
-        await().atMost(PATIENCE).until(() -> router.childReceivedRequestFor(model));
+        CompletableFuture<Reply> busy = api.postAsync("/v1/chat/completions", RouterClient.busyChat(model));
+        await().atMost(PATIENCE).until(() -> router.journal().requestedModels().contains(model));
         return busy;
     }
 
     private CompletableFuture<Reply> ask(String model) {
-        return router.postAsync("/v1/chat/completions", chat(model, 4));
+        return api.postAsync("/v1/chat/completions", chat(model, 4));
     }
 
     private static void assertAnswered(CompletableFuture<Reply> request) {
@@ -74,10 +74,6 @@ class RouterSchedulingParityTest {
                 .isNotEmpty();
     }
 
-    private int mostChildrenAtOnce() {
-        return Journal.maxConcurrentProcesses(router.journal());
-    }
-
     // test_router_models_max_evicts_lru
     @Test
     void loadingBeyondModelsMaxEvictsTheLeastRecentlyUsedModel() {
@@ -87,9 +83,9 @@ class RouterSchedulingParityTest {
 
         loadAndWait("third");
 
-        assertThat(router.status("first")).isEqualTo("unloaded");
-        assertThat(router.status("second")).isEqualTo("loaded");
-        assertThat(mostChildrenAtOnce()).isEqualTo(2);
+        assertThat(api.status("first")).isEqualTo("unloaded");
+        assertThat(api.status("second")).isEqualTo("loaded");
+        assertThat(router.journal().mostEnginesAtOnce()).isEqualTo(2);
     }
 
     // test_router_models_max_evicts_lru, with the use that llama.cpp's last_used records: a relayed POST
@@ -102,9 +98,9 @@ class RouterSchedulingParityTest {
 
         loadAndWait("third");
 
-        assertThat(router.status("first")).isEqualTo("loaded");
-        assertThat(router.status("second")).isEqualTo("unloaded");
-        assertThat(mostChildrenAtOnce()).isEqualTo(2);
+        assertThat(api.status("first")).isEqualTo("loaded");
+        assertThat(api.status("second")).isEqualTo("unloaded");
+        assertThat(router.journal().mostEnginesAtOnce()).isEqualTo(2);
     }
 
     // test_router_queue_does_not_evict_busy_model
@@ -118,10 +114,10 @@ class RouterSchedulingParityTest {
 
         assertAnswered(busy);
         assertAnswered(queued);
-        await().atMost(PATIENCE).until(() -> router.status("b").equals("loaded"));
-        assertThat(router.status("a")).isEqualTo("unloaded");
-        assertThat(router.journal()).noneMatch(e -> e.event().equals(JournalEvent.REQUEST_ABORTED));
-        assertThat(mostChildrenAtOnce()).isEqualTo(1);
+        await().atMost(PATIENCE).until(() -> api.status("b").equals("loaded"));
+        assertThat(api.status("a")).isEqualTo("unloaded");
+        assertThat(router.journal().events()).noneMatch(e -> e.event().equals(JournalEvent.REQUEST_ABORTED));
+        assertThat(router.journal().mostEnginesAtOnce()).isEqualTo(1);
     }
 
     // test_router_queue_coalesces_requests_for_same_model
@@ -137,10 +133,10 @@ class RouterSchedulingParityTest {
 
         assertAnswered(busy);
         waiters.forEach(RouterSchedulingParityTest::assertAnswered);
-        await().atMost(PATIENCE).until(() -> router.status("c").equals("loaded"));
-        assertThat(router.status("a")).isEqualTo("loaded");
-        assertThat(router.status("b")).isEqualTo("unloaded");
-        assertThat(router.starts("c")).hasSize(1);
+        await().atMost(PATIENCE).until(() -> api.status("c").equals("loaded"));
+        assertThat(api.status("a")).isEqualTo("loaded");
+        assertThat(api.status("b")).isEqualTo("unloaded");
+        assertThat(router.journal().starts("c")).hasSize(1);
     }
 
     // test_router_queue_client_disconnect_keeps_model
@@ -151,7 +147,7 @@ class RouterSchedulingParityTest {
         CompletableFuture<Reply> busy = busy("a");
 
         CompletableFuture<Reply> impatient =
-                router.postGivingUpAfter(Duration.ofMillis(500), "/v1/chat/completions", chat("b", 4));
+                api.postGivingUpAfter(Duration.ofMillis(500), "/v1/chat/completions", chat("b", 4));
 
         assertThat(impatient)
                 .failsWithin(PATIENCE)
@@ -161,9 +157,8 @@ class RouterSchedulingParityTest {
         // nobody waits for b any more, so a keeps its slot
         await().during(Duration.ofSeconds(2))
                 .atMost(PATIENCE)
-                .until(() -> router.status("a").equals("loaded")
-                        && router.status("b").equals("unloaded"));
-        assertThat(router.starts("b")).isEmpty();
+                .until(() -> api.status("a").equals("loaded") && api.status("b").equals("unloaded"));
+        assertThat(router.journal().starts("b")).isEmpty();
     }
 
     // test_router_queue_is_fifo
@@ -174,17 +169,13 @@ class RouterSchedulingParityTest {
         CompletableFuture<Reply> busy = busy("a");
 
         CompletableFuture<Reply> first = ask("b");
-        await().atMost(PATIENCE).until(() -> router.waitingRequests() == 1);
+        await().atMost(PATIENCE).until(() -> api.waitingRequests() == 1);
         CompletableFuture<Reply> second = ask("c");
 
         assertAnswered(busy);
         assertAnswered(first);
         assertAnswered(second);
-        List<String> served = router.journal().stream()
-                .filter(e -> e.event().equals(JournalEvent.REQUEST))
-                .map(e -> e.text("model").orElse(""))
-                .toList();
-        assertThat(served).containsExactly("a", "b", "c");
+        assertThat(router.journal().requestedModels()).containsExactly("a", "b", "c");
     }
 
     // test_router_fast_path_load_not_evicted_before_proxy
@@ -193,12 +184,12 @@ class RouterSchedulingParityTest {
         start(1, "a", "b");
 
         CompletableFuture<Reply> forA = ask("a");
-        await().atMost(PATIENCE).until(() -> router.status("a").equals("loaded"));
+        await().atMost(PATIENCE).until(() -> api.status("a").equals("loaded"));
         CompletableFuture<Reply> forB = ask("b");
 
         assertAnswered(forA);
         assertAnswered(forB);
-        assertThat(mostChildrenAtOnce()).isEqualTo(1);
+        assertThat(router.journal().mostEnginesAtOnce()).isEqualTo(1);
     }
 
     // test_router_does_not_proxy_into_stopping_model
@@ -206,13 +197,13 @@ class RouterSchedulingParityTest {
     void aRequestForAStoppingModelWaitsForItToStopAndLoadsItAgain() {
         start(1, "a");
         loadAndWait("a");
-        assertThat(router.post("/models/unload", "{\"model\":\"a\"}").status()).isEqualTo(200);
+        assertThat(api.post("/models/unload", "{\"model\":\"a\"}").status()).isEqualTo(200);
 
         CompletableFuture<Reply> request = ask("a");
 
         assertAnswered(request);
-        assertThat(router.starts("a")).hasSize(2);
-        assertThat(mostChildrenAtOnce()).isEqualTo(1);
+        assertThat(router.journal().starts("a")).hasSize(2);
+        assertThat(router.journal().mostEnginesAtOnce()).isEqualTo(1);
     }
 
     // test_router_queue_two_waiters_share_one_eviction
@@ -226,7 +217,7 @@ class RouterSchedulingParityTest {
 
         assertAnswered(first);
         assertAnswered(second);
-        assertThat(router.status("a")).isEqualTo("unloaded");
-        assertThat(mostChildrenAtOnce()).isEqualTo(1);
+        assertThat(api.status("a")).isEqualTo("unloaded");
+        assertThat(router.journal().mostEnginesAtOnce()).isEqualTo(1);
     }
 }
