@@ -32,8 +32,9 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     /**
-     * Starts the gateway with {@code env} added to its environment (its engines inherit it) and no
-     * download cache to find, and waits until it listens.
+     * Starts the gateway with {@code env} added to its environment (its engines inherit it) and,
+     * unless {@code env} names one in {@code LLAMA_CACHE}, an empty download cache; waits until it
+     * listens.
      */
     static GatewayProcess start(Path dir, Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>(List.of(
@@ -46,12 +47,10 @@ final class GatewayProcess implements AutoCloseable {
         Path log = dir.resolve("gateway.log");
         ProcessBuilder builder =
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(env);
         try {
-            builder.environment()
-                    .put(
-                            "LLAMA_CACHE",
-                            Files.createDirectories(dir.resolve("no-cache")).toString());
+            Path noCache = Files.createDirectories(dir.resolve("no-cache"));
+            builder.environment().put("LLAMA_CACHE", noCache.toString());
+            builder.environment().putAll(env);
             GatewayProcess gateway = new GatewayProcess(builder.start(), log);
             try {
                 gateway.client = new RouterClient(gateway.awaitPort());
