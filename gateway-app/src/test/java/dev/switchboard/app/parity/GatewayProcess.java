@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.app.Main;
+import dev.switchboard.simulator.SimulatorCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -37,11 +38,10 @@ final class GatewayProcess implements AutoCloseable {
      * listens.
      */
     static GatewayProcess start(Path dir, Map<String, String> env, String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName()));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(SimulatorCommand.JVM_OPTIONS); // a quick start matters more than peak speed here
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         command.addAll(List.of("--port", "0"));
         Path log = dir.resolve("gateway.log");
