@@ -1,5 +1,8 @@
 package dev.switchboard.app.parity;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
@@ -121,6 +124,14 @@ final class RouterClient implements AutoCloseable {
     /** Opens {@code GET /models/sse}; the caller reads its lines and closes it. */
     BufferedReader openModelEvents() {
         return lines(send(request("/models/sse").GET().build(), HttpResponse.BodyHandlers.ofInputStream()));
+    }
+
+    /** Loads the model with {@code POST /models/load} and waits until {@code GET /models} says it is loaded. */
+    void loadAndWait(String model, String... headers) {
+        Reply load = post("/models/load", "{\"model\":\"" + model + "\"}", headers);
+        assertThat(load.status()).as("load %s: %s", model, load.body()).isEqualTo(200);
+        assertThat(load.body().path("success").asBoolean()).isTrue();
+        await().atMost(PATIENCE).until(() -> status(model, headers).equals("loaded"));
     }
 
     /** The ids {@code GET /models} lists ({@code ?reload=1} when asked). */

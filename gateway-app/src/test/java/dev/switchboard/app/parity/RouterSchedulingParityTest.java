@@ -10,6 +10,7 @@ import dev.switchboard.simulator.JournalEvent;
 import java.net.http.HttpTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
@@ -45,16 +46,12 @@ class RouterSchedulingParityTest {
         api = router.client();
     }
 
-    private void loadAndWait(String model) {
-        Reply load = api.post("/models/load", "{\"model\":\"" + model + "\"}");
-        assertThat(load.status()).as("load %s: %s", model, load.body()).isEqualTo(200);
-        await().atMost(PATIENCE).until(() -> api.status(model).equals("loaded"));
-    }
-
     /** A request that keeps {@code model}'s engine busy, once the engine has started on it. */
     private CompletableFuture<Reply> busy(String model) {
+        int before = Collections.frequency(router.journal().requestedModels(), model);
         CompletableFuture<Reply> busy = api.postAsync("/v1/chat/completions", RouterClient.busyChat(model));
-        await().atMost(PATIENCE).until(() -> router.journal().requestedModels().contains(model));
+        await().atMost(PATIENCE)
+                .until(() -> Collections.frequency(router.journal().requestedModels(), model) > before);
         return busy;
     }
 
@@ -78,10 +75,10 @@ class RouterSchedulingParityTest {
     @Test
     void loadingBeyondModelsMaxEvictsTheLeastRecentlyUsedModel() {
         start(2, "first", "second", "third");
-        loadAndWait("first");
-        loadAndWait("second");
+        api.loadAndWait("first");
+        api.loadAndWait("second");
 
-        loadAndWait("third");
+        api.loadAndWait("third");
 
         assertThat(api.status("first")).isEqualTo("unloaded");
         assertThat(api.status("second")).isEqualTo("loaded");
@@ -92,11 +89,11 @@ class RouterSchedulingParityTest {
     @Test
     void aRequestMakesItsModelRecentlyUsed() {
         start(2, "first", "second", "third");
-        loadAndWait("first");
-        loadAndWait("second");
+        api.loadAndWait("first");
+        api.loadAndWait("second");
         assertAnswered(ask("first"));
 
-        loadAndWait("third");
+        api.loadAndWait("third");
 
         assertThat(api.status("first")).isEqualTo("loaded");
         assertThat(api.status("second")).isEqualTo("unloaded");
@@ -107,7 +104,7 @@ class RouterSchedulingParityTest {
     @Test
     void aRequestFindingNoFreeSlotWaitsForTheBusyModelInsteadOfEvictingIt() {
         start(1, "a", "b");
-        loadAndWait("a");
+        api.loadAndWait("a");
         CompletableFuture<Reply> busy = busy("a");
 
         CompletableFuture<Reply> queued = ask("b");
@@ -124,8 +121,8 @@ class RouterSchedulingParityTest {
     @Test
     void requestsWaitingForOneModelShareOneSlotSoOnlyOneModelIsGivenUp() {
         start(2, "a", "b", "c");
-        loadAndWait("a");
-        loadAndWait("b");
+        api.loadAndWait("a");
+        api.loadAndWait("b");
         CompletableFuture<Reply> busy = busy("a");
 
         List<CompletableFuture<Reply>> waiters =
@@ -143,7 +140,7 @@ class RouterSchedulingParityTest {
     @Test
     void aClientThatLeavesWhileQueuedCostsNoRunningModelItsSlot() {
         start(1, "a", "b");
-        loadAndWait("a");
+        api.loadAndWait("a");
         CompletableFuture<Reply> busy = busy("a");
 
         CompletableFuture<Reply> impatient =
@@ -165,7 +162,7 @@ class RouterSchedulingParityTest {
     @Test
     void queuedRequestsAreServedInArrivalOrder() {
         start(1, "a", "b", "c");
-        loadAndWait("a");
+        api.loadAndWait("a");
         CompletableFuture<Reply> busy = busy("a");
 
         CompletableFuture<Reply> first = ask("b");
@@ -196,7 +193,7 @@ class RouterSchedulingParityTest {
     @Test
     void aRequestForAStoppingModelWaitsForItToStopAndLoadsItAgain() {
         start(1, "a");
-        loadAndWait("a");
+        api.loadAndWait("a");
         assertThat(api.post("/models/unload", "{\"model\":\"a\"}").status()).isEqualTo(200);
 
         CompletableFuture<Reply> request = ask("a");
@@ -210,7 +207,7 @@ class RouterSchedulingParityTest {
     @Test
     void twoRequestsWantingTheSameIdleSlotAreBothServed() {
         start(1, "a", "b", "c");
-        loadAndWait("a");
+        api.loadAndWait("a");
 
         CompletableFuture<Reply> first = ask("b");
         CompletableFuture<Reply> second = ask("c");
