@@ -118,8 +118,9 @@ public final class Gateway implements AutoCloseable {
      * ModelManager#acquire}). The future fails with a {@link GatewayException}; cancel it if the
      * client goes away while it waits.
      *
-     * @param autoload whether this request may load the model; callers usually pass {@code
-     *     scheduler().autoload()} unless the request says otherwise
+     * @param autoload whether an unloaded model may be loaded for this request: usually {@link
+     *     SchedulerConfig#autoload()}, which a request may override (llama.cpp's {@code
+     *     ?autoload=true} loads a model even when the router runs with {@code --no-models-autoload})
      */
     public CompletableFuture<Lease> acquire(String name, boolean autoload) {
         ModelDescriptor model;

@@ -1,0 +1,151 @@
+package dev.switchboard.app.parity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.app.parity.RouterClient.Reply;
+import dev.switchboard.simulator.SimulatorCommand;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gateway as a real process that dies by {@code kill -9}: no shutdown hook runs, yet no engine
+ * outlives it. llama-server children in router mode leave when their stdin reaches end-of-file, as
+ * llama.cpp's children do; engines started by the {@code command} backend, which never read stdin,
+ * are stopped by the guard the core starts them under. And the ordinary way out, SIGTERM, still
+ * stops every engine and exits 0.
+ */
+class KillNineTest {
+    /** How soon after the gateway's death its engines must be gone. */
+    private static final Duration ORPHAN_LIMIT = Duration.ofSeconds(2);
+
+    @TempDir
+    Path dir;
+
+    private EngineJournal journal;
+    private GatewayProcess gateway;
+
+    @AfterEach
+    void killWhatIsLeft() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        // the engines of a killed gateway are no longer its descendants: the journal knows them
+        if (journal != null) {
+            journal.pids().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        }
+    }
+
+    /** {@code switchboard --models-dir DIR/models --llama-server SIMULATOR}, serving two models. */
+    private void startRouter() {
+        ModelsDir.addModel(dir, "first");
+        ModelsDir.addModel(dir, "second");
+        Path llamaServer = SimulatorCommand.writeLauncher(dir.resolve("llama-server"));
+        start("--models-dir", ModelsDir.of(dir).toString(), "--llama-server", llamaServer.toString());
+    }
+
+    private void start(String... args) {
+        journal = new EngineJournal(dir.resolve("engines.journal"));
+        gateway = GatewayProcess.start(dir, journal.engineEnvironment(), args);
+    }
+
+    /** A chat request that makes the gateway start the model's engine, answered. */
+    private void askForAnAnswer(String model) {
+        Reply reply = gateway.client().post("/v1/chat/completions", RouterClient.chat(model, 4));
+        assertThat(reply.status()).as("%s", reply.body()).isEqualTo(200);
+    }
+
+    @Test
+    void routerChildrenExitWhenTheGatewayIsKilled() throws Exception {
+        startRouter();
+        askForAnAnswer("first");
+        askForAnAnswer("second");
+        Set<Long> engines = journal.pids();
+        assertThat(engines).hasSize(2).allMatch(KillNineTest::running);
+
+        gateway.process().destroyForcibly(); // SIGKILL: no shutdown hook, no goodbye to the children
+        assertThat(gateway.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+        await().atMost(ORPHAN_LIMIT).untilAsserted(() -> assertThat(engines).noneMatch(KillNineTest::running));
+        // they left by themselves on end-of-file (llama-server's status 1), nobody killed them
+        assertThat(journal.exits())
+                .hasSize(2)
+                .allSatisfy(exit -> assertThat(exit.number("code")).hasValue(1));
+    }
+
+    @Test
+    void guardedCommandChildrenAreStoppedWhenTheGatewayIsKilled() throws Exception {
+        Path simulator = SimulatorCommand.writeLauncher(dir.resolve("simulator"));
+        // the simulator playing vLLM, which (like vLLM) never reads its stdin
+        String model = """
+                  %1$s:
+                    cmd: %2$s serve %1$s --host 127.0.0.1 --port ${PORT}
+                """;
+        Path config = Files.writeString(
+                dir.resolve("config.yaml"),
+                "server: { port: 0 }\ngpus: none\nbackends:\n  run: { type: command }\nmodels:\n"
+                        + model.formatted("first", simulator)
+                        + model.formatted("second", simulator));
+        start("--config", config.toString());
+        askForAnAnswer("first");
+        askForAnAnswer("second");
+        Set<Long> engines = journal.pids();
+        List<ProcessHandle> family = gateway.process().descendants().toList();
+        assertThat(engines).hasSize(2).allMatch(KillNineTest::running);
+
+        gateway.process().destroyForcibly();
+        assertThat(gateway.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+        await().atMost(ORPHAN_LIMIT).untilAsserted(() -> assertThat(engines).noneMatch(KillNineTest::running));
+        // the guards too
+        await().atMost(ORPHAN_LIMIT).untilAsserted(() -> assertThat(family).noneMatch(p -> running(p.pid())));
+    }
+
+    @Test
+    void sigtermUnloadsEveryRouterChildAndExitsZero() throws Exception {
+        startRouter();
+        askForAnAnswer("first");
+        askForAnAnswer("second");
+        Set<Long> engines = journal.pids();
+
+        gateway.process().destroy(); // SIGTERM
+
+        assertThat(gateway.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(gateway.process().exitValue()).as(gateway.log()).isZero();
+        assertThat(engines).noneMatch(KillNineTest::running);
+        // each child was asked to exit (status 0), none was left to find end-of-file
+        assertThat(journal.exits())
+                .hasSize(2)
+                .allSatisfy(exit -> assertThat(exit.number("code")).hasValue(0));
+    }
+
+    /**
+     * Whether the process still runs. A dead orphan stays a zombie until init reaps it, which some
+     * init processes (a container's) do only every second or so; {@link ProcessHandle#isAlive()}
+     * counts zombies as alive, Linux's {@code /proc/PID/stat} tells them apart.
+     */
+    private static boolean running(long pid) {
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2); // after "PID (COMMAND) "
+            return state != 'Z' && state != 'X';
+        } catch (NoSuchFileException e) {
+            return false; // reaped meanwhile
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
