@@ -13,7 +13,6 @@ import dev.switchboard.core.spi.Placement;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -21,7 +20,9 @@ import java.util.stream.Collectors;
 /**
  * Runs any engine with an OpenAI-compatible HTTP server from a command line, llama-swap style. Per
  * model ({@link ModelDescriptor#options()}): {@code cmd} (required, with macros {@code ${PORT}},
- * {@code ${MODEL_ID}} and the backend's {@code macros}), {@code proxy} (default {@code
+ * {@code ${MODEL_ID}}, {@code ${GPU_IDS}} and {@code ${TENSOR_SPLIT}} (the planner's placement, for
+ * engines that take devices on their command line; the engine also gets {@code
+ * CUDA_VISIBLE_DEVICES}) and the backend's {@code macros}), {@code proxy} (default {@code
  * http://127.0.0.1:${PORT}}), {@code checkEndpoint} (default {@code /health}, {@code none} to skip),
  * {@code cmdStop} (with {@code ${PID}}), {@code useModelName}, {@code memory} (such as {@code 8GiB}).
  * Engines run under the supervisor's guard, so they die with the gateway.
@@ -65,6 +66,9 @@ final class CommandBackend implements Backend {
         Map<String, String> values = new HashMap<>(macros);
         values.put("PORT", Integer.toString(context.port()));
         values.put("MODEL_ID", model.id());
+        // where the planner put it, for engines that take devices on their command line
+        values.put("GPU_IDS", placement.gpuIds().stream().map(String::valueOf).collect(Collectors.joining(",")));
+        values.put("TENSOR_SPLIT", tensorSplit(placement));
         Object cmd = model.options().get("cmd");
         if (cmd == null) {
             throw new IllegalArgumentException("model '" + model.id() + "': 'cmd' is required for a command backend");
@@ -94,8 +98,13 @@ final class CommandBackend implements Backend {
         return spec.build();
     }
 
-    /** The backend's macros, for configuration checks. */
-    Map<String, String> macros() {
-        return new LinkedHashMap<>(macros);
+    /** The planner's split as llama.cpp's {@code --tensor-split} takes it; {@code 1} on one GPU. */
+    private static String tensorSplit(Placement placement) {
+        if (placement.tensorSplit().isEmpty()) {
+            return placement.onGpu() ? "1" : "";
+        }
+        return placement.tensorSplit().stream()
+                .map(share -> String.format(java.util.Locale.ROOT, "%.4f", share))
+                .collect(Collectors.joining(","));
     }
 }

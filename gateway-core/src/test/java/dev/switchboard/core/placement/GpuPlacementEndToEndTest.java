@@ -61,7 +61,10 @@ class GpuPlacementEndToEndTest {
                     "--sim-ledger",
                     ledger.toString(),
                     "--sim-tokens-per-second",
-                    "400");
+                    "400",
+                    // a split engine must take memory as the planner split it, as llama-server does
+                    "--tensor-split",
+                    "${TENSOR_SPLIT}");
         }
         List<String> nvidiaSmi = new ArrayList<>(SimulatorCommand.fakeNvidiaSmiCommand());
         nvidiaSmi.addAll(List.of("--ledger", ledger.toString()));
