@@ -86,6 +86,10 @@ public final class ModelManager implements AutoCloseable {
     private boolean pumping;
     private volatile long lastRelease = System.nanoTime() - RELEASE_SETTLE.toNanos();
     private volatile long lastReading;
+    /** Whether an engine is starting, so the timer also reads memory per process. */
+    private volatile boolean starting;
+
+    private Map<Long, Long> memoryByPid = Map.of();
     private boolean repump;
 
     public ModelManager(
@@ -533,7 +537,10 @@ public final class ModelManager implements AutoCloseable {
                 continue;
             }
             if (s.state == ModelState.STARTING) {
-                s.placement.bytesPerGpu().forEach((gpu, bytes) -> reserved.merge(gpu, bytes, Long::sum));
+                double unseen = unseenShare(s);
+                s.placement
+                        .bytesPerGpu()
+                        .forEach((gpu, bytes) -> reserved.merge(gpu, (long) (bytes * unseen), Long::sum));
             }
             boolean busy = s.state != ModelState.READY || s.leases > 0 || wanted(s);
             loaded.add(new LoadedModel(
@@ -586,16 +593,42 @@ public final class ModelManager implements AutoCloseable {
         }
         long readAt = System.nanoTime();
         List<GpuInfo> fresh = readGpus();
+        Map<Long, Long> byPid = starting ? readMemoryByPid() : Map.of();
         lastReading = readAt;
         lock.lock();
         try {
             gpus = fresh;
+            memoryByPid = byPid;
             if (!queue.isEmpty()) {
                 pump();
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    private Map<Long, Long> readMemoryByPid() {
+        try {
+            return inventory.memoryByPid();
+        } catch (RuntimeException e) {
+            return Map.of();
+        }
+    }
+
+    /**
+     * The share of a starting engine's reservation that the GPU readings do not show yet. Engines
+     * claim memory while they load: once a reading attributes memory to the engine's processes, the
+     * reported free memory already excludes it, and reserving it as well would count it twice.
+     */
+    private double unseenShare(Slot slot) {
+        long placed = slot.placement.totalBytes();
+        if (placed == 0 || slot.child == null || memoryByPid.isEmpty()) {
+            return 1;
+        }
+        long seen = slot.child.pids().stream()
+                .mapToLong(pid -> memoryByPid.getOrDefault(pid, 0L))
+                .sum();
+        return Math.max(0, placed - seen) / (double) placed;
     }
 
     /** After a start: remember what the engine really takes on its GPUs, for the next placement. */
@@ -946,6 +979,7 @@ public final class ModelManager implements AutoCloseable {
     private void transition(Slot slot, ModelState to, String reason) {
         ModelState from = slot.state;
         slot.state = to;
+        starting = startsUnderWay();
         changed.signalAll();
         events.publish(new GatewayEvent.StateChanged(slot.model.id(), from, to, reason, Instant.now()));
     }
