@@ -32,10 +32,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +59,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    /** Model option naming the model to serve a request when this one cannot. */
+    public static final String FALLBACK = "fallback";
+
     private static final Map<String, String> KNOWN_JARS =
             Map.of("llamacpp", "backend-llamacpp", "vllm", "backend-vllm", "sglang", "backend-sglang");
 
@@ -123,20 +130,60 @@ public final class Gateway implements AutoCloseable {
      *     ?autoload=true} loads a model even when the router runs with {@code --no-models-autoload})
      */
     public CompletableFuture<Lease> acquire(String name, boolean autoload) {
+        return acquire(name, autoload, new LinkedHashSet<>());
+    }
+
+    /**
+     * Acquires, and when the model cannot serve (its start failed, its breaker is open, it does not
+     * fit, or it waited too long) and it names a {@code fallback} model in its options, acquires
+     * that one instead; all before any byte goes to the client. Fallbacks may chain; a cycle stops.
+     */
+    private CompletableFuture<Lease> acquire(String name, boolean autoload, Set<String> tried) {
         ModelDescriptor model;
         try {
             model = resolve(name);
-            breakers.check(model.id());
         } catch (GatewayException e) {
             return CompletableFuture.failedFuture(e);
         }
-        CompletableFuture<Lease> lease = manager.acquire(model, autoload);
+        tried.add(model.id());
+        CompletableFuture<Lease> lease;
+        try {
+            breakers.check(model.id());
+            lease = manager.acquire(model, autoload);
+        } catch (GatewayException e) {
+            lease = CompletableFuture.failedFuture(e);
+        }
         lease.whenComplete((granted, error) -> {
             if (error instanceof GatewayException e && e.status() == 500) {
                 breakers.failure(model.id(), e); // the engine failed to start
             }
         });
-        return lease;
+        Object fallback = model.options().get(FALLBACK);
+        if (fallback == null) {
+            return lease;
+        }
+        AtomicReference<CompletableFuture<Lease>> current = new AtomicReference<>(lease);
+        CompletableFuture<Lease> result = lease.exceptionallyCompose(error -> {
+            Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+            if (cause instanceof GatewayException e && canFallBack(e) && !tried.contains(fallback.toString())) {
+                log.warn("model '{}' cannot serve ({}); falling back to '{}'", model.id(), e.getMessage(), fallback);
+                current.set(acquire(fallback.toString(), autoload, tried));
+                return current.get();
+            }
+            return CompletableFuture.failedFuture(cause);
+        });
+        // a client that goes away takes its request out of whichever queue it waits in
+        result.whenComplete((granted, error) -> {
+            if (result.isCancelled()) {
+                current.get().cancel(true);
+            }
+        });
+        return result;
+    }
+
+    /** Failures of the model itself or of waiting for it; not the client's mistakes. */
+    private static boolean canFallBack(GatewayException e) {
+        return e.status() == 429 || (e.status() >= 500 && e.status() != 501);
     }
 
     /** Relays a request to the leased engine (see {@link Forwarder#forward}). */

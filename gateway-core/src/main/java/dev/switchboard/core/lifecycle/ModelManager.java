@@ -84,6 +84,9 @@ public final class ModelManager implements AutoCloseable {
     private int waiting;
     private boolean closed;
     private boolean pumping;
+    /** Futures to complete once the lock is released, so no caller's callback runs under it. */
+    private final List<Runnable> completions = new ArrayList<>();
+
     private volatile long lastRelease = System.nanoTime() - RELEASE_SETTLE.toNanos();
     private volatile long lastReading;
     /** Whether an engine is starting, so the timer also reads memory per process. */
@@ -179,7 +182,7 @@ public final class ModelManager implements AutoCloseable {
             pump();
             return waiter.future;
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -197,7 +200,7 @@ public final class ModelManager implements AutoCloseable {
                 throw GatewayException.invalidRequest("model is already loaded");
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
         return acquire(model, true).thenAccept(Lease::close);
     }
@@ -218,7 +221,7 @@ public final class ModelManager implements AutoCloseable {
             }
             return stop(slot, reason);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -230,7 +233,7 @@ public final class ModelManager implements AutoCloseable {
             slots.forEach((id, slot) -> result.put(id, slot.status()));
             return result;
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -240,7 +243,7 @@ public final class ModelManager implements AutoCloseable {
         try {
             return Optional.ofNullable(slots.get(modelId)).map(Slot::status);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -250,7 +253,7 @@ public final class ModelManager implements AutoCloseable {
         try {
             return Optional.ofNullable(slots.get(modelId)).map(slot -> slot.output);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -273,7 +276,7 @@ public final class ModelManager implements AutoCloseable {
             }
             return usage;
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -283,7 +286,7 @@ public final class ModelManager implements AutoCloseable {
         try {
             return waiting;
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -314,7 +317,7 @@ public final class ModelManager implements AutoCloseable {
                 }
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
         timers.shutdownNow();
         for (CompletableFuture<Void> stop : stops) {
@@ -322,6 +325,21 @@ public final class ModelManager implements AutoCloseable {
         }
         // Engines still starting are not in a stoppable state yet: take them down with the rest.
         supervisor.stopAll(config.stopTimeout());
+    }
+
+    /**
+     * Releases the lock; the outermost release then completes the futures decided under it. A
+     * callback that re-enters the manager (a fallback acquiring another model, say) then finds
+     * the queue consistent instead of modifying it mid-iteration.
+     */
+    private void unlock() {
+        List<Runnable> due = List.of();
+        if (lock.getHoldCount() == 1 && !completions.isEmpty()) {
+            due = List.copyOf(completions);
+            completions.clear();
+        }
+        lock.unlock();
+        due.forEach(Runnable::run);
     }
 
     // ---- transitions, all under the lock ----
@@ -362,7 +380,7 @@ public final class ModelManager implements AutoCloseable {
                 pump();
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -377,7 +395,7 @@ public final class ModelManager implements AutoCloseable {
                 pump();
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -392,7 +410,7 @@ public final class ModelManager implements AutoCloseable {
                         waiter.demand.modelId, config.queueTimeout(), Duration.ofSeconds(5)));
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -603,7 +621,7 @@ public final class ModelManager implements AutoCloseable {
                 pump();
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -688,7 +706,7 @@ public final class ModelManager implements AutoCloseable {
             try {
                 slot.spec = spec;
             } finally {
-                lock.unlock();
+                unlock();
             }
             if (spec.hasProcess()) {
                 lock.lock();
@@ -703,7 +721,7 @@ public final class ModelManager implements AutoCloseable {
                     child = supervisor.start(model.id(), spec, output, signal -> onSignal(slot, signal));
                     slot.child = child;
                 } finally {
-                    lock.unlock();
+                    unlock();
                 }
                 ChildProcess started = child;
                 child.exit().thenAccept(code -> onExit(slot, started, code));
@@ -762,7 +780,7 @@ public final class ModelManager implements AutoCloseable {
                 stop(slot, "shutdown");
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -789,7 +807,7 @@ public final class ModelManager implements AutoCloseable {
             }
             pump();
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -799,7 +817,7 @@ public final class ModelManager implements AutoCloseable {
             try {
                 slot.progress = loading.progress();
             } finally {
-                lock.unlock();
+                unlock();
             }
             events.publish(new GatewayEvent.LoadProgress(slot.model.id(), loading.progress(), Instant.now()));
         }
@@ -822,7 +840,7 @@ public final class ModelManager implements AutoCloseable {
             transition(slot, ModelState.UNLOADED, "engine exited with code " + code);
             pump();
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -867,7 +885,7 @@ public final class ModelManager implements AutoCloseable {
                 }
                 pump();
             } finally {
-                lock.unlock();
+                unlock();
             }
         });
     }
@@ -910,7 +928,7 @@ public final class ModelManager implements AutoCloseable {
                 try {
                     child = slot.child;
                 } finally {
-                    lock.unlock();
+                    unlock();
                 }
                 stopQuietly(child);
                 fail(slot, "model '" + slot.model.id() + "' failed to wake: " + e.getMessage(), null);
@@ -957,7 +975,7 @@ public final class ModelManager implements AutoCloseable {
                         timeout.toSeconds());
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -972,7 +990,7 @@ public final class ModelManager implements AutoCloseable {
             log.info("model '{}' stopped", slot.model.id());
             pump();
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -999,7 +1017,7 @@ public final class ModelManager implements AutoCloseable {
                 }
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -1070,16 +1088,18 @@ public final class ModelManager implements AutoCloseable {
         void grant(Lease lease) {
             demand.waiters.remove(this);
             waiting--;
-            if (!future.complete(lease)) {
-                lease.close();
-            }
+            completions.add(() -> {
+                if (!future.complete(lease)) {
+                    lease.close();
+                }
+            });
         }
 
         void fail(GatewayException error) {
             if (demand.waiters.remove(this)) {
                 waiting--;
             }
-            future.completeExceptionally(error);
+            completions.add(() -> future.completeExceptionally(error));
         }
     }
 }

@@ -78,7 +78,7 @@ class OpenAiUpstreamGatewayTest {
     }
 
     /** The openai type with a key in a test environment instead of the process's. */
-    private static final class FactoryWithKey implements BackendFactory {
+    static final class FactoryWithKey implements BackendFactory {
         @Override
         public String type() {
             return OpenAiBackendFactory.TYPE;
