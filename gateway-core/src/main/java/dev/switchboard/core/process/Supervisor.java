@@ -45,6 +45,10 @@ public final class Supervisor implements AutoCloseable {
             "kill $watcher 2>/dev/null",
             "exit $code");
 
+    private static final int PORT_RANGE_START = 20000;
+    private static final int PORT_RANGE_SIZE = 12000;
+    private static final PortCursor PORTS = new PortCursor(PORT_RANGE_SIZE);
+
     private final Set<ChildProcess> live = ConcurrentHashMap.newKeySet();
 
     /**
@@ -131,10 +135,6 @@ public final class Supervisor implements AutoCloseable {
         throw new UncheckedIOException(new IOException(
                 "no free local port in " + PORT_RANGE_START + ".." + (PORT_RANGE_START + PORT_RANGE_SIZE - 1)));
     }
-
-    private static final int PORT_RANGE_START = 20000;
-    private static final int PORT_RANGE_SIZE = 12000;
-    private static final PortCursor PORTS = new PortCursor(PORT_RANGE_SIZE);
 
     /** Round-robin over {@code [0, size)} from a random start; guarded by its own monitor. */
     private static final class PortCursor {
