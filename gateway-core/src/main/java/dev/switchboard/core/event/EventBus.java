@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,18 +29,19 @@ public final class EventBus implements AutoCloseable {
     }
 
     public void publish(GatewayEvent event) {
-        if (dispatcher.isShutdown()) {
-            return;
-        }
-        dispatcher.execute(() -> {
-            for (GatewayListener listener : listeners) {
-                try {
-                    listener.onEvent(event);
-                } catch (RuntimeException e) {
-                    log.warn("event listener failed on {}", event, e);
+        try {
+            dispatcher.execute(() -> {
+                for (GatewayListener listener : listeners) {
+                    try {
+                        listener.onEvent(event);
+                    } catch (RuntimeException e) {
+                        log.warn("event listener failed on {}", event, e);
+                    }
                 }
-            }
-        });
+            });
+        } catch (RejectedExecutionException e) {
+            // closed: an engine stopping or a download ending after shutdown has nobody to tell
+        }
     }
 
     @Override

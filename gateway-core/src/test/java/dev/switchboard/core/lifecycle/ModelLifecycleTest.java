@@ -208,7 +208,7 @@ class ModelLifecycleTest {
                 .atMost(Duration.ofSeconds(2))
                 .until(() -> gateway.status("busy").state() == ModelState.READY);
         assertThat(engines.starts("wanted")).isZero();
-        assertThat(gateway.scheduler().maxLoaded()).isEqualTo(1);
+        assertThat(engines.events(JournalEvent.EXIT, "busy")).isEmpty();
     }
 
     @Test
