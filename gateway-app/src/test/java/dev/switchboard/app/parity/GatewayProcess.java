@@ -38,9 +38,15 @@ final class GatewayProcess implements AutoCloseable {
      * listens.
      */
     static GatewayProcess start(Path dir, Map<String, String> env, String... args) {
+        return start(dir, List.of(), env, args);
+    }
+
+    /** As {@link #start(Path, Map, String...)}, with {@code jvmOptions} added to the JVM's options. */
+    static GatewayProcess start(Path dir, List<String> jvmOptions, Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(SimulatorCommand.JVM_OPTIONS); // a quick start matters more than peak speed here
+        command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         command.addAll(List.of("--port", "0"));

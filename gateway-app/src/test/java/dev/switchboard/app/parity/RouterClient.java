@@ -92,6 +92,12 @@ final class RouterClient implements AutoCloseable {
                 .thenApply(RouterClient::reply);
     }
 
+    /** A GET whose client hangs up if no answer has begun after {@code patience}. */
+    CompletableFuture<Reply> getGivingUpAfter(Duration patience, String path) {
+        return http.sendAsync(request(path).timeout(patience).GET().build(), HttpResponse.BodyHandlers.ofString())
+                .thenApply(RouterClient::reply);
+    }
+
     /** A POST whose client hangs up if no answer has begun after {@code patience}. */
     CompletableFuture<Reply> postGivingUpAfter(Duration patience, String path, String json) {
         return http.sendAsync(post(request(path).timeout(patience), json), HttpResponse.BodyHandlers.ofString())

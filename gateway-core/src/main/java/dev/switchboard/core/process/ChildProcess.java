@@ -48,7 +48,9 @@ public final class ChildProcess {
         this.process = process;
         this.output = output;
         this.exit = process.onExit().thenApply(Process::exitValue);
-        Thread.ofVirtual().name("engine-output-" + modelId).start(() -> pumpOutput(signals));
+        // A platform thread: a virtual thread blocked in a pipe read pins its carrier, and one pump per
+        // loaded engine on as many carriers as cores would stop every request in the gateway.
+        Thread.ofPlatform().daemon().name("engine-output-" + modelId).start(() -> pumpOutput(signals));
     }
 
     private void pumpOutput(Consumer<ChildSignal> signals) {
@@ -168,18 +170,33 @@ public final class ChildProcess {
     public void stop(Duration timeout) throws InterruptedException {
         if (process.isAlive()) {
             askToExit();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!exited(timeout)) {
                 log.warn("model '{}' did not stop within {}s; sending SIGTERM", modelId, timeout.toSeconds());
                 List<ProcessHandle> family = family();
                 family.forEach(ProcessHandle::destroy);
-                if (!process.waitFor(TERM_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (!exited(TERM_GRACE)) {
                     log.warn("model '{}' ignored SIGTERM; sending SIGKILL", modelId);
                     family.forEach(ProcessHandle::destroyForcibly);
-                    process.waitFor();
+                    exit.join();
                 }
             }
         }
         closeStdin();
+    }
+
+    /**
+     * Waits for the exit through the JDK's reaper (a platform thread) rather than {@link
+     * Process#waitFor}, whose monitor wait pins a virtual thread on Java 21.
+     */
+    private boolean exited(Duration timeout) throws InterruptedException {
+        try {
+            exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true; // onExit() only fails when the process is gone anyway
+        }
     }
 
     /** Kills the engine and its descendants at once (last resort at shutdown). */

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Reads the GPUs by running {@code nvidia-smi} with CSV query options. */
 public final class NvidiaSmiInventory implements GpuInventory {
@@ -74,12 +75,14 @@ public final class NvidiaSmiInventory implements GpuInventory {
         } catch (IOException e) {
             throw new GpuInventoryException("nvidia-smi not found: " + e.getMessage(), e);
         }
-        // both pipes are drained while waiting so a chatty process cannot block on a full pipe
-        try (ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor()) {
+        // both pipes are drained while waiting so a chatty process cannot block on a full pipe; the
+        // readers are platform threads, as a virtual thread blocked in a pipe read pins its carrier
+        try (ExecutorService readers = Executors.newThreadPerTaskExecutor(
+                Thread.ofPlatform().daemon().name("nvidia-smi-reader").factory())) {
             Future<String> stdout = readers.submit(() -> read(process.getInputStream()));
             Future<String> stderr = readers.submit(() -> read(process.getErrorStream()));
             try {
-                if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (!exited(process)) {
                     throw new GpuInventoryException("nvidia-smi did not answer within " + timeout.toMillis() + " ms: "
                             + String.join(" ", command));
                 }
@@ -100,6 +103,16 @@ public final class NvidiaSmiInventory implements GpuInventory {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
             }
+        }
+    }
+
+    /** Waits through the JDK's reaper thread: {@link Process#waitFor} pins a virtual thread on Java 21. */
+    private boolean exited(Process process) throws InterruptedException, ExecutionException {
+        try {
+            process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
         }
     }
 
