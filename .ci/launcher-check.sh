@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Proves the README's first command on this checkout, as a newcomer types it: `./switchboard --demo`
+# builds the app when there is no jar (a fresh clone), serves the demo, and stops cleanly on SIGTERM;
+# then the other launcher paths: an up-to-date jar starts without a build, a stale one is rebuilt,
+# and with no JDK 21+ the launcher says so and exits 1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+log="$(mktemp -d)"
+pid=""
+cleanup() { [[ -n "$pid" ]] && kill -9 "$pid" 2>/dev/null || true; }
+trap cleanup EXIT
+fail() { echo "launcher-check: FAILED: $*" >&2; tail -n 40 "$log/out" >&2 || true; exit 1; }
+
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# Starts the demo in the background, waits for /health, checks a chat, stops it with SIGTERM.
+demo_round() {
+    local expect="$1" p started=$SECONDS
+    p="$(port)"
+    ./switchboard --demo --port "$p" >"$log/out" 2>&1 &
+    pid=$!
+    until curl -fsS "http://127.0.0.1:$p/health" >/dev/null 2>&1; do
+        kill -0 "$pid" 2>/dev/null || fail "the launcher exited before the gateway answered"
+        ((SECONDS - started < 600)) || fail "no answer on port $p after 600 s"
+        sleep 0.5
+    done
+    grep -q "$expect" "$log/out" || fail "expected the launcher to say '$expect'"
+    curl -fsS "http://127.0.0.1:$p/v1/chat/completions" -H 'Content-Type: application/json' \
+        -d '{"model":"llama","max_tokens":4,"messages":[{"role":"user","content":"hi"}]}' | grep -q '"choices"' \
+        || fail "the demo did not answer a chat"
+    kill -TERM "$pid"
+    local code=0
+    wait "$pid" || code=$?
+    pid=""
+    [[ "$code" == 0 ]] || fail "SIGTERM ended the gateway with exit code $code, not 0"
+    echo "launcher-check: '$expect' -> answered in $((SECONDS - started)) s, stopped with exit 0"
+}
+
+[[ ! -d gateway-app/target ]] || echo "launcher-check: note: gateway-app/target exists; not a fresh clone"
+demo_round "no gateway-app jar yet; building it"
+demo_round "starting gateway-app"
+if grep -q "building\|rebuilding" "$log/out"; then fail "an up-to-date jar was rebuilt"; fi
+touch gateway-core/src/main/java/dev/switchboard/core/Gateway.java
+demo_round "sources are newer than"
+
+# No JDK 21+: only Debian's Java 17 on the PATH, no JAVA_HOME, no JVM directory to search.
+java17="$(ls -d /usr/lib/jvm/java-17-openjdk-*/bin 2>/dev/null | head -n 1 || true)"
+code=0
+env -u JAVA_HOME SWITCHBOARD_JVM_DIR="$log/none" PATH="${java17:+$java17:}/usr/bin:/bin" \
+    ./switchboard --demo >"$log/out" 2>&1 || code=$?
+[[ "$code" == 1 ]] || fail "with no JDK 21+ the launcher exited $code, not 1"
+grep -q "needs a JDK 21 or newer" "$log/out" || fail "with no JDK 21+ the launcher did not say why"
+echo "launcher-check: no JDK 21+ -> exit 1: $(cat "$log/out")"
+echo "launcher-check: all launcher paths passed"
