@@ -26,8 +26,8 @@ fetch_source() {
     local info="$cache/pkg/package/llama/llama.cpp.info.json" tag
     tag="$(sed -n 's/.*"tag": *"\([^"]*\)".*/\1/p' "$info")"
     say "unpacking llama.cpp $tag from llama/gitRelease.bundle"
-    git clone -q "$cache/pkg/package/llama/gitRelease.bundle" "$src"
-    (cd "$src" && git -c advice.detachedHead=false checkout -q "$tag" 2>/dev/null || true)
+    # the bundle holds one commit, the release itself, as HEAD
+    git -c advice.detachedHead=false clone -q "$cache/pkg/package/llama/gitRelease.bundle" "$src"
     echo "$tag" >"$src/.tag"
     rm -rf "$cache/pkg"
     touch "$src/.complete"
