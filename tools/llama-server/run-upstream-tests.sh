@@ -4,8 +4,9 @@
 #
 #   tools/llama-server/run-upstream-tests.sh [--target switchboard|llama-server] [pytest args / test files]
 #
-# Without test arguments it runs the router-mode suites: unit/test_router.py, unit/test_stream.py and
-# the router-mode tests of unit/test_security.py. Test paths are relative to the release's tests/
+# Without test arguments it runs the router-mode suites: unit/test_router.py, unit/test_stream.py,
+# the router-mode tests of unit/test_security.py, and Switchboard's own unit/test_sse_latency.py
+# (upstream/tests: a `requests` client sees each streamed event within 50 ms). Test paths are relative to the release's tests/
 # folder (unit/test_x.py, unit/test_x.py::test_name). Any pytest option may be given (-k, -x, -v).
 #
 # What it sets up, in a fresh temporary folder (kept with KEEP_WORK=1):
@@ -57,6 +58,7 @@ trap cleanup EXIT
 cp -r "$src/tools/server/tests" "$work/tests"
 mkdir -p "$work/tests/tmp"
 cp "$here/upstream/unit_conftest.py" "$work/tests/unit/conftest.py"
+cp "$here/upstream/tests/"*.py "$work/tests/unit/"
 mkdir -p "$work/stubs"
 for module in wget openai filelock; do
     "$python" -c "import $module" 2>/dev/null || cp "$here/upstream/stubs/$module.py" "$work/stubs/"
@@ -100,7 +102,7 @@ export PORT
 export PYTHONPATH="$work/stubs${PYTHONPATH:+:$PYTHONPATH}"
 
 if [[ $# -eq 0 ]] || [[ "$(printf '%s\n' "$@" | grep -c '^unit/')" -eq 0 ]]; then
-    set -- "$@" unit/test_router.py unit/test_stream.py \
+    set -- "$@" unit/test_router.py unit/test_stream.py unit/test_sse_latency.py \
         unit/test_security.py::test_cors_origins_localhost_reflects \
         unit/test_security.py::test_cors_origins_localhost_rejects \
         unit/test_security.py::test_cors_origins_defaults_to_localhost_with_tools_enabled
