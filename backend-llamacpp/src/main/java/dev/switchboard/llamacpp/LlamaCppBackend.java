@@ -19,6 +19,10 @@ import dev.switchboard.llamacpp.internal.BackendOptions;
 import dev.switchboard.llamacpp.internal.ChildLaunch;
 import dev.switchboard.llamacpp.internal.ModelMemory;
 import dev.switchboard.llamacpp.internal.RouterCatalog;
+import dev.switchboard.llamacpp.preset.LlamaArgs;
+import dev.switchboard.llamacpp.preset.PresetOptions;
+import dev.switchboard.llamacpp.preset.PresetSection;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -35,6 +39,13 @@ public final class LlamaCppBackend implements Backend {
 
     /** Option: the hub to download from (a mirror), instead of {@code HF_ENDPOINT} or huggingface.co. */
     public static final String HF_ENDPOINT = "hfEndpoint";
+
+    /**
+     * Option: a hub repository, as llama-server's {@code --hf-repo} in router mode: its {@code
+     * preset.ini} (fetched into the cache at start-up) serves as the preset file; a repository
+     * without one is served as one model.
+     */
+    public static final String HF_REPO = "hfRepo";
 
     private final String name;
     private final BackendOptions options;
@@ -54,19 +65,47 @@ public final class LlamaCppBackend implements Backend {
         CacheDirectories cacheDirectories = options.cacheDir()
                 .map(CacheDirectories::of)
                 .orElseGet(() -> CacheDirectories.resolve(System.getenv(), Path.of(System.getProperty("user.home"))));
-        this.catalog = new RouterCatalog(
-                name,
-                options.hfCache() ? Optional.of(new HfCacheSource(cacheDirectories, name)) : Optional.empty(),
-                options.modelsDir().map(dir -> new ModelsDirSource(dir, name)),
-                options.modelsPreset(),
-                options.routerOptions());
         // the HttpClient keeps its default of not following redirects, so the token stays on the hub
         HttpClient http = HttpClient.newHttpClient();
         HubClient hub = config.string(HF_ENDPOINT)
                 .map(endpoint ->
                         new HubClient(URI.create(endpoint), Optional.ofNullable(System.getenv("HF_TOKEN")), http))
                 .orElseGet(() -> HubClient.fromEnvironment(System.getenv(), http));
-        this.puller = new HubModelPuller(new HfDownloader(hub, cacheDirectories));
+        HfDownloader downloader = new HfDownloader(hub, cacheDirectories);
+        this.puller = new HubModelPuller(downloader);
+        Optional<Path> preset = options.modelsPreset();
+        List<PresetSection> named = List.of();
+        Optional<String> repo = config.string(HF_REPO);
+        if (repo.isPresent()) {
+            Optional<Path> remote = remotePreset(downloader, repo.get());
+            if (remote.isPresent()) {
+                preset = remote;
+            } else {
+                named = List.of(new PresetSection(
+                        repo.get(),
+                        0,
+                        PresetOptions.fromCommandLine(List.of(LlamaArgs.HF_REPO.mainName(), repo.get()))));
+            }
+        }
+        this.catalog = new RouterCatalog(
+                name,
+                options.hfCache() ? Optional.of(new HfCacheSource(cacheDirectories, name)) : Optional.empty(),
+                options.modelsDir().map(dir -> new ModelsDirSource(dir, name)),
+                preset,
+                options.routerOptions(),
+                named);
+    }
+
+    /**
+     * The repository's {@code preset.ini} from the hub, as llama.cpp's router fetches it for {@code
+     * --hf-repo}; empty for a repository without one (a model repository).
+     */
+    private static Optional<Path> remotePreset(HfDownloader downloader, String repo) {
+        try {
+            return downloader.presetFile(repo);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--hf-repo " + repo + ": " + e.getMessage(), e);
+        }
     }
 
     /** Downloads {@code org/repo:QUANT} into the Hugging Face cache, as {@code llama-server -hf} does. */

@@ -87,6 +87,13 @@ public final class Main {
     }
 
     private AppConfig configure(ServeOptions options) {
+        AppConfig config = configured(options);
+        boolean fakeTiming =
+                !env.getOrDefault("LLAMA_SERVER_DEBUG_FAKE_TIMING", "").isEmpty();
+        return config.withServer(config.server().withDebugFakeTiming(fakeTiming));
+    }
+
+    private AppConfig configured(ServeOptions options) {
         if (options.demo()) {
             return options.applyTo(Demo.config(env));
         }

@@ -12,8 +12,19 @@ import java.util.Objects;
  *     means no authentication
  * @param maxBodyBytes the largest request body accepted; larger ones get 413
  * @param webUi whether {@code /ui/} serves the web UI
+ * @param cors cross-origin access; {@link CorsSettings#off()} by default
+ * @param debugFakeTiming a test knob, as llama.cpp's router has it ({@code
+ *     LLAMA_SERVER_DEBUG_FAKE_TIMING}): every load waits 2 s before it starts and every proxied
+ *     request 2 s once it holds its model, so that tests can watch queues and busy models
  */
-public record ServerSettings(String host, int port, List<String> apiKeys, long maxBodyBytes, boolean webUi) {
+public record ServerSettings(
+        String host,
+        int port,
+        List<String> apiKeys,
+        long maxBodyBytes,
+        boolean webUi,
+        CorsSettings cors,
+        boolean debugFakeTiming) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -25,12 +36,26 @@ public record ServerSettings(String host, int port, List<String> apiKeys, long m
             throw new IllegalArgumentException("port must lie in 0..65535, got " + port);
         }
         apiKeys = List.copyOf(apiKeys);
+        Objects.requireNonNull(cors, "cors");
         if (maxBodyBytes <= 0) {
             throw new IllegalArgumentException("maxBodyBytes must be positive");
         }
     }
 
-    /** Loopback, port 8080, no keys, 64 MiB bodies, web UI on. */
+    /** Settings without cross-origin access. */
+    public ServerSettings(String host, int port, List<String> apiKeys, long maxBodyBytes, boolean webUi) {
+        this(host, port, apiKeys, maxBodyBytes, webUi, CorsSettings.off(), false);
+    }
+
+    public ServerSettings withCors(CorsSettings value) {
+        return new ServerSettings(host, port, apiKeys, maxBodyBytes, webUi, value, debugFakeTiming);
+    }
+
+    public ServerSettings withDebugFakeTiming(boolean value) {
+        return new ServerSettings(host, port, apiKeys, maxBodyBytes, webUi, cors, value);
+    }
+
+    /** Loopback, port 8080, no keys, 64 MiB bodies, web UI on, no cross-origin access. */
     public static ServerSettings defaults() {
         return new ServerSettings(DEFAULT_HOST, DEFAULT_PORT, List.of(), DEFAULT_MAX_BODY_BYTES, true);
     }

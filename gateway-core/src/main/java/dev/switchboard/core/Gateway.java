@@ -31,6 +31,7 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -58,6 +59,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class Gateway implements AutoCloseable {
+    /** The least time between two download progress events of one file (llama.cpp's 100 ms). */
+    public static final Duration PROGRESS_INTERVAL = Duration.ofMillis(100);
+
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
     /** Model option naming the model to serve a request when this one cannot. */
     public static final String FALLBACK = "fallback";
@@ -230,8 +234,9 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Downloads a model with the first backend that can (see {@link ModelPuller}), off the caller's
-     * thread, publishing {@link GatewayEvent.DownloadProgress} events; once done, the sources are
-     * rescanned so the model is listed.
+     * thread, publishing {@link GatewayEvent.DownloadProgress} events (a file's first and last, and
+     * between them at most one per {@link #PROGRESS_INTERVAL}, as llama.cpp throttles them); once
+     * done, the sources are rescanned so the model is listed.
      *
      * @return completes with the id the model is listed under
      * @throws GatewayException 501 when no backend can download models
@@ -239,12 +244,17 @@ public final class Gateway implements AutoCloseable {
     public CompletableFuture<String> pull(String reference) {
         ModelPuller puller = puller();
         CompletableFuture<String> done = new CompletableFuture<>();
+        Map<String, Long> lastSent = new HashMap<>(); // per file, only touched by the pull's thread
         Thread.ofVirtual().name("pull-" + reference).start(() -> {
             try {
-                String id = puller.pull(
-                        reference,
-                        (file, bytes, total) -> events.publish(
-                                new GatewayEvent.DownloadProgress(reference, file, bytes, total, Instant.now())));
+                String id = puller.pull(reference, (file, bytes, total) -> {
+                    long now = System.nanoTime();
+                    Long last = lastSent.get(file);
+                    if (last == null || bytes >= total || now - last >= PROGRESS_INTERVAL.toNanos()) {
+                        lastSent.put(file, now);
+                        events.publish(new GatewayEvent.DownloadProgress(reference, file, bytes, total, Instant.now()));
+                    }
+                });
                 catalog.reload();
                 events.publish(new GatewayEvent.DownloadFinished(reference, id, Instant.now()));
                 done.complete(id);

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -34,6 +35,9 @@ import java.util.stream.Collectors;
  * within this downloader; other processes writing the same cache are not coordinated with.
  */
 public final class HfDownloader {
+
+    /** The file that makes a repository a preset repository, at its root. */
+    public static final String PRESET_FILE = "preset.ini";
 
     private final HubClient client;
     private final Path hub;
@@ -64,6 +68,40 @@ public final class HfDownloader {
             return fetch(modelRef, reference, listener);
         } catch (HubException e) {
             throw new HubException(e.status(), "cannot download " + reference + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The repository's {@code preset.ini}, downloaded into the cache, when it has one: llama.cpp's
+     * router serves such a repository's presets ({@code --hf-repo org/preset-repo}).
+     *
+     * @throws HubException when the repository is unknown or the hub refuses
+     * @throws IOException when the transfer fails
+     */
+    public Optional<Path> presetFile(String repo) throws IOException {
+        if (!HfReference.isValidRepoId(repo)) {
+            throw new HubException(400, "invalid repository '" + repo + "'");
+        }
+        ReentrantLock lock = lock(repo);
+        try {
+            Branch branch = client.branch(repo);
+            Optional<RepoFile> preset = client.files(repo, branch.commit()).stream()
+                    .filter(file -> file.path().equals(PRESET_FILE))
+                    .findFirst();
+            if (preset.isEmpty()) {
+                return Optional.empty();
+            }
+            RepoFile file = preset.get();
+            RepoCache cache = new RepoCache(hub, repo);
+            if (!Files.exists(cache.blob(file.oid()))) {
+                new BlobDownload(file, cache.blob(file.oid()))
+                        .fetch(offset -> client.open(repo, branch.commit(), PRESET_FILE, offset), (done, total) -> {});
+            }
+            cache.link(branch.commit(), file);
+            cache.writeRef(branch);
+            return Optional.of(cache.snapshotFile(branch.commit(), PRESET_FILE));
         } finally {
             lock.unlock();
         }

@@ -66,6 +66,7 @@ public final class RouterCatalog {
     private final Optional<ModelsDirSource> modelsDir;
     private final Optional<Path> presetFile;
     private final PresetOptions routerOptions;
+    private final List<PresetSection> extraSections;
 
     public RouterCatalog(
             String backend,
@@ -73,11 +74,26 @@ public final class RouterCatalog {
             Optional<ModelsDirSource> modelsDir,
             Optional<Path> presetFile,
             PresetOptions routerOptions) {
+        this(backend, cache, modelsDir, presetFile, routerOptions, List.of());
+    }
+
+    /**
+     * @param extraSections models named on the router's command line ({@code --hf-repo} of a
+     *     repository without presets), listed as if a preset file had a section for each
+     */
+    public RouterCatalog(
+            String backend,
+            Optional<HfCacheSource> cache,
+            Optional<ModelsDirSource> modelsDir,
+            Optional<Path> presetFile,
+            PresetOptions routerOptions,
+            List<PresetSection> extraSections) {
         this.backend = backend;
         this.cache = cache;
         this.modelsDir = modelsDir;
         this.presetFile = presetFile;
         this.routerOptions = routerOptions.without(RESERVED).without(MODEL_ARGS);
+        this.extraSections = List.copyOf(extraSections);
     }
 
     /** One source per configured origin, each listing the merged models that end up from it. */
@@ -85,7 +101,14 @@ public final class RouterCatalog {
         List<ModelSource> sources = new ArrayList<>();
         cache.ifPresent(c -> sources.add(view(ModelMetadata.CACHE, c.describe())));
         modelsDir.ifPresent(d -> sources.add(view(ModelMetadata.MODELS_DIR, d.describe())));
-        presetFile.ifPresent(p -> sources.add(view(ModelMetadata.PRESET, "models-preset " + p)));
+        if (presetFile.isPresent() || !extraSections.isEmpty()) {
+            sources.add(view(
+                    ModelMetadata.PRESET,
+                    presetFile
+                            .map(p -> "models-preset " + p)
+                            .orElseGet(() ->
+                                    "--hf-repo " + extraSections.getFirst().name())));
+        }
         return sources;
     }
 
@@ -118,7 +141,9 @@ public final class RouterCatalog {
         PresetFile preset = presetFile.isPresent()
                 ? PresetParser.parse(presetFile.get())
                 : new PresetFile(Path.of(""), PresetOptions.empty(), List.of());
-        for (PresetSection section : preset.sections()) {
+        List<PresetSection> sections = new ArrayList<>(preset.sections());
+        sections.addAll(extraSections);
+        for (PresetSection section : sections) {
             Candidate existing = candidates.get(section.name());
             candidates.put(
                     section.name(), existing != null ? existing.withSection(section) : Candidate.presetOnly(section));

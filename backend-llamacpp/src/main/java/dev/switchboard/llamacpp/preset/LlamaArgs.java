@@ -1,18 +1,27 @@
 package dev.switchboard.llamacpp.preset;
 
 import dev.switchboard.llamacpp.preset.LlamaArg.Kind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
  * The llama-server options this backend knows, with their names and environment variables as
- * {@code common/arg.cpp} declares them: the common, sampling and server options people put in
- * presets and router command lines, not every option llama.cpp has.
+ * {@code common/arg.cpp} declares them: the ones the backend reads by name are declared here, and
+ * every other option of the release (table {@code llama-server-args.tsv}, generated from its {@code
+ * common/arg.cpp} by {@code tools/llama-server/llama-args.py}) is known too, so that no argument
+ * llama-server accepts is refused.
  */
 public final class LlamaArgs {
 
@@ -146,6 +155,10 @@ public final class LlamaArgs {
         value("LLAMA_ARG_DRAFT_MIN", "--draft-min", "--draft-n-min");
     }
 
+    static {
+        addReleaseTable();
+    }
+
     private static final Map<String, LlamaArg> BY_PRESET_KEY = index(true);
     private static final Map<String, LlamaArg> BY_COMMAND_LINE_NAME = index(false);
 
@@ -188,6 +201,49 @@ public final class LlamaArgs {
                 ? List.of()
                 : Stream.concat(arg.names().stream(), arg.negatedNames().stream())
                         .toList();
+    }
+
+    /**
+     * Adds the options of the release's table that are not declared above; where a declared option
+     * has fewer spellings than the release ({@code --temperature} for {@code --temp}), the other
+     * spellings become an option of their own.
+     */
+    private static void addReleaseTable() {
+        Set<String> names = new HashSet<>();
+        Set<String> keys = new HashSet<>();
+        for (LlamaArg arg : ALL) {
+            names.addAll(commandLineNames(arg));
+            names.addAll(arg.names());
+            keys.addAll(arg.presetKeys());
+        }
+        Predicate<String> free = name -> !names.contains(name) && !keys.contains(LlamaArg.stripDashes(name));
+        String resource = "llama-server-args.tsv";
+        try (InputStream in = LlamaArgs.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resource);
+            }
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] fields = line.split("\t");
+                List<String> own = split(fields[1]).stream().filter(free).toList();
+                List<String> negated = split(fields[2]).stream().filter(free).toList();
+                if (own.isEmpty()) {
+                    continue; // a declared option has every spelling that matters
+                }
+                String env = fields[3].equals("-") || keys.contains(fields[3]) ? null : fields[3];
+                LlamaArg arg = add(new LlamaArg(own, negated, env, Kind.valueOf(fields[0])));
+                names.addAll(commandLineNames(arg));
+                keys.addAll(arg.presetKeys());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> split(String field) {
+        return field.equals("-") ? List.of() : List.of(field.split(","));
     }
 
     private static LlamaArg value(String env, String... names) {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The gateway's command-line settings; a null field was not given.
@@ -26,6 +27,7 @@ import java.util.Map;
  * @param llamaServer the llama-server binary ({@code --llama-server}), only without a config
  * @param llamaServerArgs other llama-server arguments, passed to every child; only without a
  *     config
+ * @param serverFlags llama-server's flags the gateway acts on (CORS, web UI, tools, --hf-repo)
  */
 public record ServeOptions(
         Path config,
@@ -38,7 +40,8 @@ public record ServeOptions(
         Boolean modelsAutoload,
         List<String> apiKeys,
         String llamaServer,
-        List<String> llamaServerArgs) {
+        List<String> llamaServerArgs,
+        ServerFlags serverFlags) {
 
     /** The backend the gateway runs without a configuration file, as llama-server's router does. */
     public static final String ROUTER_BACKEND = "llamacpp";
@@ -46,6 +49,7 @@ public record ServeOptions(
     public ServeOptions {
         apiKeys = List.copyOf(apiKeys);
         llamaServerArgs = List.copyOf(llamaServerArgs);
+        Objects.requireNonNull(serverFlags, "serverFlags");
     }
 
     /**
@@ -66,6 +70,9 @@ public record ServeOptions(
             options.put("binary", llamaServer);
         }
         options.put("routerArgs", llamaServerArgs);
+        if (serverFlags.hfRepo() != null) {
+            options.put("hfRepo", serverFlags.hfRepo()); // a preset repository, or one model
+        }
         BackendConfig backend = new BackendConfig(ROUTER_BACKEND, ROUTER_BACKEND, options, Path.of(""));
         AppConfig base = new AppConfig(
                 new GatewayConfig(SchedulerConfig.ofDefaults(), List.of(backend), List.of()),
@@ -92,6 +99,8 @@ public record ServeOptions(
                         port != null ? port : server.port(),
                         apiKeys.isEmpty() ? server.apiKeys() : apiKeys,
                         server.maxBodyBytes(),
-                        server.webUi()));
+                        serverFlags.ui() != null ? serverFlags.ui() : server.webUi(),
+                        serverFlags.cors(server.cors()),
+                        server.debugFakeTiming()));
     }
 }

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
@@ -64,6 +65,9 @@ final class SwitchboardCommand {
     @Option(names = "--llama-server", paramLabel = "PATH", description = "llama-server binary (default: on PATH)")
     String llamaServer;
 
+    @Mixin
+    ServerFlags serverFlags = new ServerFlags();
+
     @Option(names = "--help", usageHelp = true, description = "show this help and exit")
     boolean help;
 
@@ -110,7 +114,8 @@ final class SwitchboardCommand {
                 autoload(fromEnv),
                 splitKeys(keys),
                 llamaServer,
-                llamaServerArgs);
+                llamaServerArgs,
+                serverFlags.withEnv(fromEnv));
     }
 
     private void rejectRouterOnly() {
@@ -123,6 +128,9 @@ final class SwitchboardCommand {
         }
         if (llamaServer != null) {
             throw new IllegalArgumentException("--llama-server cannot be used with " + mode);
+        }
+        if (serverFlags.hfRepo() != null) {
+            throw new IllegalArgumentException("--hf-repo cannot be used with " + mode);
         }
         if (!llamaServerArgs.isEmpty()) {
             throw new IllegalArgumentException("unknown option '" + llamaServerArgs.getFirst()

@@ -4,6 +4,7 @@ import dev.switchboard.app.ServerSettings;
 import dev.switchboard.app.http.internal.EventStreams;
 import dev.switchboard.app.http.internal.Json;
 import dev.switchboard.app.http.metrics.GatewayMetrics;
+import dev.switchboard.app.stream.StreamSessions;
 import dev.switchboard.core.Gateway;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
@@ -36,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class GatewayServer {
     private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
     private static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    /** llama.cpp's router pauses this long per load and per proxied request under its timing knob. */
+    private static final Duration FAKE_DELAY = Duration.ofSeconds(2);
 
     private final Javalin app;
     private final int port;
@@ -58,14 +61,22 @@ public final class GatewayServer {
     public static GatewayServer start(Gateway gateway, ServerSettings settings) {
         GatewayMetrics metrics = new GatewayMetrics(gateway);
         EventStreams streams = new EventStreams(HEARTBEAT);
-        ModelProxy proxy = new ModelProxy(gateway, settings.maxBodyBytes(), metrics);
+        StreamSessions sessions = StreamSessions.withDefaults();
+        ModelProxy proxy = new ModelProxy(
+                gateway,
+                settings.maxBodyBytes(),
+                metrics,
+                settings.debugFakeTiming() ? FAKE_DELAY : Duration.ZERO,
+                sessions);
         Javalin app = Javalin.create(config -> {
             configure(config, settings);
+            config.routes.before(new CorsCheck(settings.cors()));
             config.routes.before(new ApiKeyCheck(settings.apiKeys()));
             ApiErrors.register(config.routes);
             OpenAiRoutes.register(config.routes, gateway, proxy);
             RouterRoutes.register(config.routes, gateway, proxy, settings.maxBodyBytes(), streams);
             AdminRoutes.register(config.routes, gateway, proxy, streams, metrics);
+            StreamRoutes.register(config.routes, gateway, sessions, settings.maxBodyBytes());
             if (settings.webUi()) {
                 config.staticFiles.add(files -> {
                     files.hostedPath = "/ui";

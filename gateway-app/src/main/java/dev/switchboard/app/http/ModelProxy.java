@@ -8,6 +8,9 @@ import dev.switchboard.app.http.internal.MultipartFields;
 import dev.switchboard.app.http.internal.Responses;
 import dev.switchboard.app.http.internal.ServletResponseSink;
 import dev.switchboard.app.http.metrics.GatewayMetrics;
+import dev.switchboard.app.stream.SessionSink;
+import dev.switchboard.app.stream.StreamSession;
+import dev.switchboard.app.stream.StreamSessions;
 import dev.switchboard.core.Gateway;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.forward.ClientGoneException;
@@ -22,9 +25,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,28 +45,53 @@ final class ModelProxy {
     /** nginx's "client closed request": what the metrics count when the client left before any answer. */
     private static final int CLIENT_GONE = 499;
 
+    private static final String CONVERSATION_ID = "X-Conversation-Id";
+
     private final Gateway gateway;
     private final long maxBodyBytes;
     private final GatewayMetrics metrics;
+    private final Duration fakeDelay;
+    private final StreamSessions sessions;
 
-    ModelProxy(Gateway gateway, long maxBodyBytes, GatewayMetrics metrics) {
+    /** @param fakeDelay {@link dev.switchboard.app.ServerSettings#debugFakeTiming()}'s pause, or zero */
+    ModelProxy(
+            Gateway gateway, long maxBodyBytes, GatewayMetrics metrics, Duration fakeDelay, StreamSessions sessions) {
         this.gateway = gateway;
         this.maxBodyBytes = maxBodyBytes;
         this.metrics = metrics;
+        this.fakeDelay = fakeDelay;
+        this.sessions = sessions;
     }
 
-    /** For POST routes: the model is named in the body. */
+    /** The test knob's pause (before a load starts, and once a request holds its model), no lock held. */
+    void debugPause() throws InterruptedException {
+        if (!fakeDelay.isZero()) {
+            Thread.sleep(fakeDelay);
+        }
+    }
+
+    /**
+     * For POST routes: the model is named in the body. With {@code X-Conversation-Id} the answer is
+     * kept in a stream session (see {@link StreamSessions}): the request no longer ends when its
+     * client leaves, only when a stop arrives.
+     */
     void forwardWithBody(Context ctx) throws IOException, InterruptedException {
         byte[] body = BoundedBody.read(ctx.req(), maxBodyBytes);
-        forward(ctx, modelNamedIn(ctx.contentType(), body), body);
+        String conversation = ctx.header(CONVERSATION_ID);
+        forward(
+                ctx,
+                modelNamedIn(ctx.contentType(), body),
+                body,
+                conversation == null || conversation.isEmpty() ? null : conversation);
     }
 
     /** For GET routes scoped to one model with {@code ?model=}. */
     void forwardWithQuery(Context ctx) throws IOException, InterruptedException {
-        forward(ctx, ctx.queryParam("model"), new byte[0]);
+        forward(ctx, ctx.queryParam("model"), new byte[0], null);
     }
 
-    private void forward(Context ctx, String name, byte[] body) throws IOException, InterruptedException {
+    private void forward(Context ctx, String name, byte[] body, String conversation)
+            throws IOException, InterruptedException {
         if (name == null || name.isEmpty()) {
             throw GatewayException.invalidRequest("model name is missing from the request");
         }
@@ -73,14 +103,43 @@ final class ModelProxy {
         long started = System.nanoTime();
         ServletResponseSink sink = new ServletResponseSink(ctx.res());
         int status = 500;
-        try (Lease lease = awaitLease(ctx, model.id(), autoload)) {
-            log.debug("{} {} -> model '{}' at {}", ctx.method(), ctx.path(), model.id(), lease.baseUri());
-            gateway.forward(lease, request(ctx, body), sink);
-            status = sink.status();
+        // registered before the wait, so that a stop during the model's load cancels this request
+        AtomicReference<CompletableFuture<Lease>> waiting = new AtomicReference<>();
+        long ticket = conversation == null
+                ? 0
+                : sessions.remember(
+                        conversation,
+                        model.id(),
+                        () -> Optional.ofNullable(waiting.get()).ifPresent(pending -> pending.cancel(false)));
+        try {
+            if (autoload && !gateway.status(model.id()).state().holdsEngine()) {
+                debugPause();
+            }
+            CompletableFuture<Lease> pending = gateway.acquire(model.id(), autoload);
+            waiting.set(pending);
+            if (conversation != null && !sessions.alive(conversation, ticket)) {
+                pending.cancel(false); // stopped before the wait began
+            }
+            try (Lease lease = awaitLease(ctx, pending, model.id(), conversation == null)) {
+                // the test knob's pause once the request holds its model, so the model counts as busy
+                debugPause();
+                log.debug("{} {} -> model '{}' at {}", ctx.method(), ctx.path(), model.id(), lease.baseUri());
+                if (conversation == null) {
+                    gateway.forward(lease, request(ctx, body), sink);
+                } else {
+                    forwardInSession(lease, request(ctx, body), sink, conversation, ticket);
+                }
+                status = sink.status();
+                finish(sink);
+            }
         } catch (GatewayException e) {
             status = e.status();
             throw e;
         } catch (CancellationException | ClientGoneException e) {
+            if (conversation != null && !sink.begun() && !sessions.alive(conversation, ticket)) {
+                status = 400;
+                throw cancelledByStop();
+            }
             status = sink.begun() ? sink.status() : CLIENT_GONE;
             log.debug("{} {}: the client went away", ctx.method(), ctx.path());
         } catch (IOException e) {
@@ -92,24 +151,60 @@ final class ModelProxy {
         }
     }
 
+    /** Relays the answer into the conversation's stream session as well as to the client. */
+    private void forwardInSession(
+            Lease lease, ProxyRequest request, ServletResponseSink sink, String conversation, long ticket)
+            throws IOException, InterruptedException {
+        StreamSession session = sessions.begin(conversation, ticket);
+        if (session == null) {
+            throw cancelledByStop();
+        }
+        SessionSink tee = new SessionSink(sink, session);
+        try {
+            gateway.forward(lease, request, tee);
+        } finally {
+            if (tee.eventStream()) {
+                sessions.finish(session);
+            } else {
+                sessions.discard(session); // nothing to resume in a plain answer
+            }
+        }
+    }
+
+    /** Ends the client's body; a client that left meanwhile is no error. */
+    private static void finish(ServletResponseSink sink) {
+        try {
+            sink.finish();
+        } catch (IOException e) {
+            log.debug("the client left before the end of its answer: {}", e.getMessage());
+        }
+    }
+
+    private static GatewayException cancelledByStop() {
+        return GatewayException.invalidRequest("request cancelled by a stop while the model was loading");
+    }
+
     /**
-     * Waits for the model to be ready for this request, counted as waiting and watching for the
-     * client to hang up meanwhile.
+     * Waits for the model to be ready for this request, counted as waiting and, when {@code
+     * watchClient}, watching for the client to hang up meanwhile.
      *
-     * @throws CancellationException when the client hung up while waiting
+     * @throws CancellationException when the client hung up (or a stop came) while waiting
      */
-    private Lease awaitLease(Context ctx, String model, boolean autoload) throws InterruptedException {
-        CompletableFuture<Lease> pending = gateway.acquire(model, autoload);
+    private Lease awaitLease(Context ctx, CompletableFuture<Lease> pending, String model, boolean watchClient)
+            throws InterruptedException {
         try {
             if (pending.isDone()) {
                 return pending.get(); // the model was ready: the usual case
             }
             GatewayMetrics.Waiting waiting = metrics.waiting();
-            ClientWatch watch = ClientWatch.start(ctx.req(), ctx.res(), () -> pending.cancel(false));
+            ClientWatch watch =
+                    watchClient ? ClientWatch.start(ctx.req(), ctx.res(), () -> pending.cancel(false)) : null;
             try {
                 return pending.get();
             } finally {
-                watch.close();
+                if (watch != null) {
+                    watch.close();
+                }
                 waiting.close();
             }
         } catch (ExecutionException e) {

@@ -24,21 +24,23 @@ import java.util.Optional;
 final class RouterRoutes {
 
     private final Gateway gateway;
+    private final ModelProxy proxy;
     private final long maxBodyBytes;
     private final EventStreams streams;
-    private final String buildInfo;
+    private final String version;
 
-    private RouterRoutes(Gateway gateway, long maxBodyBytes, EventStreams streams) {
+    private RouterRoutes(Gateway gateway, ModelProxy proxy, long maxBodyBytes, EventStreams streams) {
         this.gateway = gateway;
+        this.proxy = proxy;
         this.maxBodyBytes = maxBodyBytes;
         this.streams = streams;
-        String version = RouterRoutes.class.getPackage().getImplementationVersion();
-        this.buildInfo = "switchboard " + (version == null ? "dev" : version);
+        String implementation = RouterRoutes.class.getPackage().getImplementationVersion();
+        this.version = implementation == null ? "dev" : implementation;
     }
 
     static void register(
             RoutesConfig routes, Gateway gateway, ModelProxy proxy, long maxBodyBytes, EventStreams streams) {
-        RouterRoutes router = new RouterRoutes(gateway, maxBodyBytes, streams);
+        RouterRoutes router = new RouterRoutes(gateway, proxy, maxBodyBytes, streams);
         routes.get("/health", RouterRoutes::health);
         routes.get("/v1/health", RouterRoutes::health);
         routes.post("/models", router::pull);
@@ -65,11 +67,12 @@ final class RouterRoutes {
     }
 
     /** Starts loading and answers at once; {@code /models/sse} or {@code GET /models} tell when it is ready. */
-    private void load(Context ctx) throws IOException {
+    private void load(Context ctx) throws IOException, InterruptedException {
         ModelDescriptor model = named(ctx).orElseThrow(() -> notFound(404, "not_found_error"));
         if (isRunning(gateway.status(model.id()).state())) {
             throw GatewayException.invalidRequest("model is already running");
         }
+        proxy.debugPause();
         ModelCommands.load(gateway, model.id());
         ctx.json(Map.of("success", true));
     }
@@ -119,7 +122,9 @@ final class RouterRoutes {
         props.put("model_path", "none");
         props.put("default_generation_settings", Map.of("params", Map.of(), "n_ctx", 0));
         props.put("ui_settings", Map.of());
-        props.put("build_info", buildInfo);
+        // llama.cpp's b<build>-<commit> form, which clients parse; the gateway's own version beside it
+        props.put("build_info", "b0-switchboard");
+        props.put("switchboard_version", version);
         props.put("cors_proxy_enabled", false);
         ctx.json(props);
     }

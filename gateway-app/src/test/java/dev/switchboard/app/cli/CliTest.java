@@ -72,11 +72,53 @@ class CliTest {
 
     @Test
     void passesOtherLlamaServerArgumentsToEveryChildInOrder() {
-        BackendConfig backend = routerBackend(serve(
-                "-ngl", "99", "--port", "9000", "-hf", "ggml-org/gemma-3-1b-it-GGUF", "--ctx-size=8192", "--jinja"));
+        BackendConfig backend = routerBackend(
+                serve("-ngl", "99", "--port", "9000", "--media-path", "/srv/media", "--ctx-size=8192", "--jinja"));
 
         assertThat(backend.options().get("routerArgs"))
-                .isEqualTo(List.of("-ngl", "99", "-hf", "ggml-org/gemma-3-1b-it-GGUF", "--ctx-size=8192", "--jinja"));
+                .isEqualTo(List.of("-ngl", "99", "--media-path", "/srv/media", "--ctx-size=8192", "--jinja"));
+    }
+
+    @Test
+    void hfRepoNamesTheBackendsHubRepository() {
+        BackendConfig backend = routerBackend(serve("-hf", "ggml-org/test-preset-ci", "-ngl", "99"));
+
+        assertThat(backend.options().get("hfRepo")).isEqualTo("ggml-org/test-preset-ci");
+        assertThat(backend.options().get("routerArgs")).isEqualTo(List.of("-ngl", "99"));
+    }
+
+    @Test
+    void acceptsLlamaServersGatewayFlagsAndActsOnThem() {
+        ServeOptions options = serve(
+                "--no-ui",
+                "--cors-origins",
+                "localhost",
+                "--tools",
+                "all",
+                "--tools-runtime",
+                "python",
+                "--mcp-servers-json",
+                "{}",
+                "--mcp-servers-config",
+                "mcp.json",
+                "--ui-mcp-proxy");
+        AppConfig config = options.routerConfig();
+
+        assertThat(config.server().webUi()).isFalse();
+        assertThat(config.server().cors().origins()).isEqualTo("localhost");
+        assertThat(options.serverFlags().tools()).isEqualTo("all");
+        assertThat(options.serverFlags().toolsRuntime()).isEqualTo("python");
+        assertThat(options.serverFlags().mcpServersJson()).isEqualTo("{}");
+        assertThat(options.serverFlags().mcpServersConfig()).isEqualTo("mcp.json");
+        assertThat(options.serverFlags().uiMcpProxy()).isTrue();
+        assertThat(routerBackend(options).options().get("routerArgs")).isEqualTo(List.of());
+    }
+
+    @Test
+    void toolsWithoutCorsOriginsAllowOnlyLocalhostAsLlamaServerDoes() {
+        assertThat(serve("--tools", "all").routerConfig().server().cors().origins())
+                .isEqualTo("localhost");
+        assertThat(serve().routerConfig().server().cors().enabled()).isFalse();
     }
 
     @Test

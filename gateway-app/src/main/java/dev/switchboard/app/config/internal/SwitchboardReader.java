@@ -21,7 +21,7 @@ import java.util.Set;
  * Binds a Switchboard configuration file to an {@link AppConfig}:
  *
  * <pre>{@code
- * server:    { host, port, apiKeys: [...], maxBodySize, webUi }
+ * server:    { host, port, apiKeys: [...], maxBodySize, webUi, cors: { origins, methods, headers, credentials } }
  * scheduler: { maxLoaded, queue: { maxWaiting, timeout }, idleTtl, stopTimeout, restartBackoff, autoload,
  *              groups: { NAME: { swap, exclusive, persistent } } }
  * gpus:      auto | none | [{ id, memory, name }, ...] | { nvidiaSmi: [command...] }
@@ -31,7 +31,7 @@ import java.util.Set;
  */
 final class SwitchboardReader {
     private static final List<String> TOP_LEVEL = List.of("server", "scheduler", "gpus", "backends", "models");
-    private static final List<String> SERVER = List.of("host", "port", "apiKeys", "maxBodySize", "webUi");
+    private static final List<String> SERVER = List.of("host", "port", "apiKeys", "maxBodySize", "webUi", "cors");
     private static final List<String> SCHEDULER =
             List.of("maxLoaded", "queue", "idleTtl", "stopTimeout", "restartBackoff", "autoload", "groups");
     private static final List<String> GROUP = List.of("swap", "exclusive", "persistent");
@@ -79,7 +79,9 @@ final class SwitchboardReader {
                                 .toList())
                         .orElse(List.of()),
                 node.get("maxBodySize").map(SwitchboardReader::positiveSize).orElse(defaults.maxBodyBytes()),
-                node.get("webUi").map(YamlNode::bool).orElse(defaults.webUi()));
+                node.get("webUi").map(YamlNode::bool).orElse(defaults.webUi()),
+                node.get("cors").map(CorsReader::cors).orElse(defaults.cors()),
+                false);
     }
 
     private static SchedulerConfig scheduler(YamlNode node) {

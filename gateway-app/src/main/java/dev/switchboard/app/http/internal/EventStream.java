@@ -20,12 +20,9 @@ public final class EventStream {
     private static final String END = new String("end"); // compared by identity
 
     private final BlockingQueue<String> pending = new LinkedBlockingQueue<>(MAX_PENDING);
-    private final OutputStream out;
     private volatile boolean closed;
 
-    EventStream(OutputStream out) {
-        this.out = out;
-    }
+    EventStream() {}
 
     /**
      * Queues one event carrying {@code data} (one {@code data:} line per line of it). A client too
@@ -52,19 +49,21 @@ public final class EventStream {
     }
 
     /**
-     * Writes queued events, and a heartbeat comment whenever nothing happened for {@code
-     * heartbeat}, until the stream is closed or the client goes away.
+     * Writes queued events to {@code out}, each flushed, and a heartbeat comment whenever nothing
+     * happened for {@code heartbeat}, until the stream is closed (then the body ends) or the client
+     * goes away.
      */
-    void pump(Duration heartbeat) throws InterruptedException {
+    void pump(OutputStream out, Duration heartbeat) throws InterruptedException {
         try {
             while (!closed) {
                 String next = pending.poll(heartbeat.toMillis(), TimeUnit.MILLISECONDS);
                 if (next == END) {
-                    return;
+                    break;
                 }
                 out.write((next == null ? HEARTBEAT : next).getBytes(StandardCharsets.UTF_8));
                 out.flush();
             }
+            out.close();
         } catch (IOException e) {
             closed = true; // the client went away
         }

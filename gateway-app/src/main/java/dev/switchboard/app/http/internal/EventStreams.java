@@ -33,7 +33,7 @@ public final class EventStreams {
      */
     public void serve(HttpServletResponse response, Function<EventStream, AutoCloseable> source)
             throws IOException, InterruptedException {
-        EventStream stream = new EventStream(response.getOutputStream());
+        EventStream stream = new EventStream();
         open.add(stream);
         if (closed) {
             stream.close();
@@ -46,8 +46,7 @@ public final class EventStreams {
             response.setCharacterEncoding("UTF-8");
             response.setHeader("Cache-Control", "no-cache");
             response.setHeader("X-Accel-Buffering", "no"); // tell reverse proxies not to buffer it
-            response.flushBuffer();
-            stream.pump(heartbeat);
+            stream.pump(ChunkedBody.open(response), heartbeat);
         } finally {
             stream.close();
             open.remove(stream);

@@ -15,10 +15,13 @@ import java.util.Set;
  */
 public final class ServletResponseSink implements ResponseSink {
     /** Headers Jetty writes itself; relaying the engine's would send them twice. */
-    private static final Set<String> SERVER_OWNED = Set.of("date", "server");
+    private static final Set<String> SERVER_OWNED =
+            Set.of("date", "server", "transfer-encoding", "connection", "keep-alive");
 
     private final HttpServletResponse response;
     private int status;
+    private boolean streamed;
+    private OutputStream body;
 
     public ServletResponseSink(HttpServletResponse response) {
         this.response = response;
@@ -27,6 +30,8 @@ public final class ServletResponseSink implements ResponseSink {
     @Override
     public void begin(int status, Map<String, List<String>> headers) {
         this.status = status;
+        // no length: a stream, which goes out in whole chunks
+        streamed = headers.keySet().stream().noneMatch(name -> name.equalsIgnoreCase("content-length"));
         response.setStatus(status);
         headers.forEach((name, values) -> {
             if (!SERVER_OWNED.contains(name.toLowerCase(Locale.ROOT)) && !values.isEmpty()) {
@@ -38,7 +43,17 @@ public final class ServletResponseSink implements ResponseSink {
 
     @Override
     public OutputStream body() throws IOException {
-        return response.getOutputStream();
+        if (body == null) {
+            body = streamed ? ChunkedBody.open(response) : response.getOutputStream();
+        }
+        return body;
+    }
+
+    /** Ends a streamed body (its last chunk); call it once the engine's answer is complete. */
+    public void finish() throws IOException {
+        if (body instanceof ChunkedBody chunked) {
+            chunked.close();
+        }
     }
 
     /** Whether the engine's status line has been relayed. */
