@@ -234,10 +234,16 @@ public final class Gateway implements AutoCloseable {
      * rescanned so the model is listed.
      *
      * @return completes with the id the model is listed under
-     * @throws GatewayException 501 when no backend can download models
+     * @throws GatewayException 400 when the reference is malformed, 501 when no backend can download
+     *     models
      */
     public CompletableFuture<String> pull(String reference) {
         ModelPuller puller = puller();
+        try {
+            puller.validate(reference);
+        } catch (ModelPuller.PullException e) {
+            throw refused(e);
+        }
         CompletableFuture<String> done = new CompletableFuture<>();
         Thread.ofVirtual().name("pull-" + reference).start(() -> {
             try {
@@ -261,7 +267,8 @@ public final class Gateway implements AutoCloseable {
     /**
      * Removes a downloaded model that is not loaded, then rescans the sources.
      *
-     * @throws GatewayException 400 when it is loaded, 404 when there was nothing to remove
+     * @throws GatewayException 400 when it is loaded or the reference is malformed, 404 when there was
+     *     nothing to remove
      */
     public void deleteDownload(String reference) throws IOException {
         catalog.resolve(reference).ifPresent(model -> {
@@ -271,10 +278,22 @@ public final class Gateway implements AutoCloseable {
                 throw GatewayException.invalidRequest("model '" + reference + "' is loaded; unload it first");
             }
         });
-        if (!puller().delete(reference)) {
+        boolean deleted;
+        try {
+            deleted = puller().delete(reference);
+        } catch (ModelPuller.PullException e) {
+            throw refused(e);
+        }
+        if (!deleted) {
             throw GatewayException.modelNotFound(reference);
         }
         catalog.reload();
+    }
+
+    private static GatewayException refused(ModelPuller.PullException e) {
+        int status = e.status();
+        String type = status == 404 ? "not_found_error" : status < 500 ? "invalid_request_error" : "server_error";
+        return new GatewayException(status, type, e.getMessage());
     }
 
     private ModelPuller puller() {

@@ -62,6 +62,7 @@ public final class GatewayServer {
         Javalin app = Javalin.create(config -> {
             configure(config, settings);
             config.routes.before(new ApiKeyCheck(settings.apiKeys()));
+            config.routes.before(new QueryStringCheck());
             ApiErrors.register(config.routes);
             OpenAiRoutes.register(config.routes, gateway, proxy);
             RouterRoutes.register(config.routes, gateway, proxy, settings.maxBodyBytes(), streams);
@@ -93,7 +94,10 @@ public final class GatewayServer {
         config.http.maxRequestSize = settings.maxBodyBytes();
         config.jsonMapper(new JavalinJackson(Json.MAPPER, true));
         // counts in-flight requests, so that stop() can let them finish
-        config.jetty.modifyServer(server -> server.setHandler(new GracefulHandler()));
+        config.jetty.modifyServer(server -> {
+            server.setHandler(new GracefulHandler());
+            server.setErrorHandler(new JettyErrors());
+        });
     }
 
     /** The bound port (useful when the settings asked for port 0); still the same after {@link #stop}. */
