@@ -1,5 +1,7 @@
 package dev.switchboard.app;
 
+import dev.switchboard.app.auth.ApiKey;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -8,12 +10,14 @@ import java.util.Objects;
  *
  * @param host the address to bind; 127.0.0.1 unless told otherwise
  * @param port the port to bind; 0 picks a free one
- * @param apiKeys accepted API keys ({@code Authorization: Bearer KEY} or {@code x-api-key}); empty
- *     means no authentication
+ * @param apiKeys accepted API keys with every right ({@code Authorization: Bearer KEY} or {@code
+ *     x-api-key}); with no {@code scopedKeys} either, there is no authentication
  * @param maxBodyBytes the largest request body accepted; larger ones get 413
  * @param webUi whether {@code /ui/} serves the web UI
+ * @param scopedKeys accepted API keys limited to some models or routes
  */
-public record ServerSettings(String host, int port, List<String> apiKeys, long maxBodyBytes, boolean webUi) {
+public record ServerSettings(
+        String host, int port, List<String> apiKeys, long maxBodyBytes, boolean webUi, List<ApiKey> scopedKeys) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -25,9 +29,23 @@ public record ServerSettings(String host, int port, List<String> apiKeys, long m
             throw new IllegalArgumentException("port must lie in 0..65535, got " + port);
         }
         apiKeys = List.copyOf(apiKeys);
+        scopedKeys = List.copyOf(scopedKeys);
         if (maxBodyBytes <= 0) {
             throw new IllegalArgumentException("maxBodyBytes must be positive");
         }
+    }
+
+    /** Settings with full-scope keys only. */
+    public ServerSettings(String host, int port, List<String> apiKeys, long maxBodyBytes, boolean webUi) {
+        this(host, port, apiKeys, maxBodyBytes, webUi, List.of());
+    }
+
+    /** Every accepted key: the full-scope ones, then the scoped ones. */
+    public List<ApiKey> allKeys() {
+        List<ApiKey> all =
+                new ArrayList<>(apiKeys.stream().map(ApiKey::fullScope).toList());
+        all.addAll(scopedKeys);
+        return all;
     }
 
     /** Loopback, port 8080, no keys, 64 MiB bodies, web UI on. */

@@ -66,6 +66,7 @@ public final class Gateway implements AutoCloseable {
             Map.of("llamacpp", "backend-llamacpp", "vllm", "backend-vllm", "sglang", "backend-sglang");
 
     private final Catalog catalog;
+    private final ConfiguredModels configured;
     private final Map<String, Backend> backends;
     private final ModelManager manager;
     private final Forwarder forwarder;
@@ -78,7 +79,8 @@ public final class Gateway implements AutoCloseable {
         BackendRegistry registry = builder.registry != null ? builder.registry : BackendRegistry.discover();
         this.backends = createBackends(builder.config.backends(), registry);
         List<ModelSource> sources = new ArrayList<>();
-        sources.add(new ConfiguredModels(builder.config.models(), backends.keySet()));
+        this.configured = new ConfiguredModels(builder.config.models(), backends.keySet());
+        sources.add(configured);
         backends.values().forEach(backend -> sources.addAll(backend.sources()));
         this.catalog = new Catalog(sources);
         catalog.reload();
@@ -301,6 +303,65 @@ public final class Gateway implements AutoCloseable {
                 .flatMap(backend -> backend.puller().stream())
                 .findFirst()
                 .orElseThrow(() -> new GatewayException(501, "not_supported_error", "no backend can download models"));
+    }
+
+    /**
+     * Replaces the models declared in configuration, as a configuration reload does: added models
+     * appear, removed ones are unloaded, and changed ones (any difference in their declaration) are
+     * unloaded once their requests drain, so their next request starts them as now declared.
+     * Unchanged models keep running. Each difference is published as a {@link
+     * GatewayEvent.ConfigChanged}.
+     *
+     * @return the ids added, changed and removed
+     * @throws IllegalArgumentException when a model names a backend that is not configured; nothing
+     *     changes then
+     */
+    public ModelChanges redeclare(List<ModelDescriptor> models) {
+        Map<String, ModelDescriptor> before = new LinkedHashMap<>();
+        configured.models().forEach(model -> before.put(model.id(), model));
+        Map<String, ModelDescriptor> after = new LinkedHashMap<>();
+        models.forEach(model -> after.put(model.id(), model));
+        configured.replace(models);
+        catalog.reload();
+        List<String> added = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        after.forEach((id, model) -> {
+            if (!before.containsKey(id)) {
+                added.add(id);
+            } else if (!before.get(id).equals(model)) {
+                changed.add(id);
+            }
+        });
+        before.keySet().stream().filter(id -> !after.containsKey(id)).forEach(removed::add);
+        changed.forEach(id -> unloadForReload(id, "configuration changed"));
+        removed.forEach(id -> unloadForReload(id, "removed from configuration"));
+        Instant now = Instant.now();
+        added.forEach(id -> events.publish(new GatewayEvent.ConfigChanged(id, "added", now)));
+        changed.forEach(id -> events.publish(new GatewayEvent.ConfigChanged(id, "changed", now)));
+        removed.forEach(id -> events.publish(new GatewayEvent.ConfigChanged(id, "removed", now)));
+        return new ModelChanges(added, changed, removed);
+    }
+
+    /** What {@link #redeclare} changed, as model ids. */
+    public record ModelChanges(List<String> added, List<String> changed, List<String> removed) {
+        public ModelChanges {
+            added = List.copyOf(added);
+            changed = List.copyOf(changed);
+            removed = List.copyOf(removed);
+        }
+    }
+
+    private void unloadForReload(String id, String reason) {
+        boolean running = manager.status(id)
+                .map(status -> status.state() == ModelState.READY || status.state() == ModelState.SLEEPING)
+                .orElse(false);
+        if (running) {
+            manager.unload(id, reason).exceptionally(error -> {
+                log.warn("model '{}' was not unloaded after a reload: {}", id, error.getMessage());
+                return null;
+            });
+        }
     }
 
     /** Rescans every model source. */

@@ -92,6 +92,7 @@ public record ServeOptions(
                         port != null ? port : server.port(),
                         apiKeys.isEmpty() ? server.apiKeys() : apiKeys,
                         server.maxBodyBytes(),
-                        server.webUi()));
+                        server.webUi(),
+                        server.scopedKeys()));
     }
 }

@@ -14,6 +14,7 @@ import io.javalin.json.JavalinJackson;
 import io.javalin.util.JavalinException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
@@ -56,17 +57,28 @@ public final class GatewayServer {
      * @throws io.javalin.util.JavalinBindException when the port cannot be bound
      */
     public static GatewayServer start(Gateway gateway, ServerSettings settings) {
+        return start(gateway, settings, null);
+    }
+
+    /**
+     * The same, with {@code POST /api/config/reload} calling {@code reload}.
+     *
+     * @param reload re-reads the configuration file and applies it (throwing {@link
+     *     dev.switchboard.app.config.ConfigException} for a bad one); null without a file
+     */
+    public static GatewayServer start(Gateway gateway, ServerSettings settings, Supplier<Gateway.ModelChanges> reload) {
         GatewayMetrics metrics = new GatewayMetrics(gateway);
         EventStreams streams = new EventStreams(HEARTBEAT);
         ModelProxy proxy = new ModelProxy(gateway, settings.maxBodyBytes(), metrics);
         Javalin app = Javalin.create(config -> {
             configure(config, settings);
-            config.routes.before(new ApiKeyCheck(settings.apiKeys()));
+            config.routes.before(new ApiKeyCheck(settings.allKeys()));
             config.routes.before(new QueryStringCheck());
             ApiErrors.register(config.routes);
             OpenAiRoutes.register(config.routes, gateway, proxy);
             RouterRoutes.register(config.routes, gateway, proxy, settings.maxBodyBytes(), streams);
             AdminRoutes.register(config.routes, gateway, proxy, streams, metrics);
+            ConfigRoutes.register(config.routes, reload);
             if (settings.webUi()) {
                 config.staticFiles.add(files -> {
                     files.hostedPath = "/ui";

@@ -93,10 +93,15 @@ final class TestGateway implements AutoCloseable {
      * @param simArgs extra simulator flags, such as {@code --sim-load-ms 2000}
      */
     static ModelDescriptor simulated(Path dir, String id, String... simArgs) {
+        return simulatedOn(BACKEND, dir, id, simArgs);
+    }
+
+    /** A simulated model on another command backend. */
+    static ModelDescriptor simulatedOn(String backend, Path dir, String id, String... simArgs) {
         Path launcher = SimulatorCommand.writeLauncher(dir.resolve("llama-server"));
         String cmd = launcher + " -m /models/" + id + ".gguf --alias " + id + " --port ${PORT} --sim-record "
                 + journalFile(dir, id) + " " + String.join(" ", simArgs);
-        return ModelDescriptor.builder(id, BACKEND).options(Map.of("cmd", cmd)).build();
+        return ModelDescriptor.builder(id, backend).options(Map.of("cmd", cmd)).build();
     }
 
     /** Loads the model unless it is loaded already, and waits until it is ready. */
