@@ -22,7 +22,10 @@ public record JournalEvent(String event, long pid, long time, Map<String, Object
     public static final String START = "start";
     /** The engine serves requests: {@code personality}, {@code model}, {@code port}. */
     public static final String READY = "ready";
-    /** An inference request arrived: {@code path}, {@code model} (as requested, may be null), {@code stream}. */
+    /**
+     * An inference request arrived: {@code path}, {@code model} (as requested, may be null), {@code stream}, and the
+     * {@code authorization} and {@code x_api_key} headers it carried (null when absent).
+     */
     public static final String REQUEST = "request";
     /** The client went away before the answer was complete: {@code path}, {@code model}, {@code stream}. */
     public static final String REQUEST_ABORTED = "request_aborted";

@@ -28,7 +28,9 @@ import java.util.Set;
  * {@code --sim-tokens-per-second} (200, 0 = instant), {@code --sim-crash-at-start=<status>},
  * {@code --sim-crash-after-tokens=<n>}, {@code --sim-hang}, {@code --sim-memory-mb}, {@code --sim-protocol
  * new|legacy|none}, {@code --sim-record <journal file>}, {@code --sim-ledger <GPU ledger dir>},
- * {@code --sim-wake-ms} (100), {@code --sim-sleep-ms} (50).
+ * {@code --sim-wake-ms} (100), {@code --sim-sleep-ms} (50); random faults for storms, in percent:
+ * {@code --sim-start-crash-percent}, {@code --sim-hang-percent}, {@code --sim-error-percent} (answer 500),
+ * {@code --sim-crash-percent} (exit halfway through an answer).
  */
 public final class Main {
 
@@ -61,7 +63,11 @@ public final class Main {
                 env,
                 journal,
                 lifecycle,
-                new Generator(knobs.tokensPerSecond(), knobs.crashAfterTokens(), lifecycle),
+                new Generator(
+                        knobs.tokensPerSecond(),
+                        knobs.crashAfterTokens(),
+                        knobs.faults().crashPercent(),
+                        lifecycle),
                 knobs.ledger().map(Ledger::at));
         try {
             switch (personality) {

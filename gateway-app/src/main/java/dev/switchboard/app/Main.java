@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
  * The {@code switchboard} command. It reads the command line and the configuration, starts the
@@ -69,7 +70,8 @@ public final class Main {
     private int serve(ServeOptions options) {
         GracefulExit exit;
         try {
-            exit = start(configure(options));
+            AppConfig config = configure(options);
+            exit = start(config, options.config());
         } catch (ConfigException e) {
             err.println(e.getMessage());
             return Cli.USAGE_ERROR;
@@ -103,7 +105,8 @@ public final class Main {
         return options.routerConfig();
     }
 
-    private static GracefulExit start(AppConfig config) {
+    /** @param file the configuration file, reloaded on SIGHUP; null without one */
+    private GracefulExit start(AppConfig config, Path file) {
         config.warnings().forEach(log::warn);
         AtomicInteger boundPort = new AtomicInteger();
         int configuredPort = config.server().port();
@@ -114,9 +117,10 @@ public final class Main {
                 .gatewayPort(() -> boundPort.get() != 0 ? boundPort.get() : configuredPort)
                 .shutdownHook(false)
                 .build();
+        ConfigReload reload = file == null ? null : new ConfigReload(file, ConfigLoader.withEnvironment(env), gateway);
         GatewayServer server;
         try {
-            server = GatewayServer.start(gateway, config.server());
+            server = GatewayServer.start(gateway, config.server(), reload == null ? null : reload::reload);
         } catch (RuntimeException e) {
             gateway.close();
             throw e;
@@ -125,8 +129,26 @@ public final class Main {
         // registered only now: a failed start must exit 2, which this hook would turn into 0
         GracefulExit exit = new GracefulExit(server, gateway, DRAIN);
         Runtime.getRuntime().addShutdownHook(new Thread(exit, "switchboard-shutdown"));
+        if (reload != null) {
+            reloadOnHangup(reload);
+        }
         log.info("listening on {}", url(config.server().host(), server.port()));
         return exit;
+    }
+
+    /** {@code kill -HUP PID} re-reads the configuration file, as daemons do. */
+    private static void reloadOnHangup(ConfigReload reload) {
+        Signal.handle(
+                new Signal("HUP"),
+                signal -> Thread.ofPlatform().name("config-reload").start(() -> {
+                    try {
+                        reload.reload();
+                    } catch (ConfigException e) {
+                        // logged as rejected; the configuration in force keeps serving
+                    } catch (RuntimeException e) {
+                        log.warn("configuration reload failed; the configuration in force keeps serving", e);
+                    }
+                }));
     }
 
     private static String url(String host, int port) {

@@ -5,11 +5,22 @@ import dev.switchboard.core.spi.ModelSource;
 import java.util.List;
 import java.util.Set;
 
-/** The models declared in configuration, checked against the configured backends. */
+/** The models declared in configuration, checked against the configured backends; replaced on reload. */
 final class ConfiguredModels implements ModelSource {
-    private final List<ModelDescriptor> models;
+    private final Set<String> backends;
+    private volatile List<ModelDescriptor> models;
 
     ConfiguredModels(List<ModelDescriptor> models, Set<String> backends) {
+        this.backends = Set.copyOf(backends);
+        replace(models);
+    }
+
+    /**
+     * Declares another set of models.
+     *
+     * @throws IllegalArgumentException when one names a backend that is not configured
+     */
+    void replace(List<ModelDescriptor> models) {
         for (ModelDescriptor model : models) {
             if (!backends.contains(model.backend())) {
                 throw new IllegalArgumentException("model '" + model.id() + "' names backend '" + model.backend()
@@ -17,6 +28,10 @@ final class ConfiguredModels implements ModelSource {
             }
         }
         this.models = List.copyOf(models);
+    }
+
+    List<ModelDescriptor> models() {
+        return models;
     }
 
     @Override

@@ -70,6 +70,7 @@ public final class Gateway implements AutoCloseable {
             Map.of("llamacpp", "backend-llamacpp", "vllm", "backend-vllm", "sglang", "backend-sglang");
 
     private final Catalog catalog;
+    private final ConfiguredModels configured;
     private final Map<String, Backend> backends;
     private final ModelManager manager;
     private final Forwarder forwarder;
@@ -82,7 +83,8 @@ public final class Gateway implements AutoCloseable {
         BackendRegistry registry = builder.registry != null ? builder.registry : BackendRegistry.discover();
         this.backends = createBackends(builder.config.backends(), registry);
         List<ModelSource> sources = new ArrayList<>();
-        sources.add(new ConfiguredModels(builder.config.models(), backends.keySet()));
+        this.configured = new ConfiguredModels(builder.config.models(), backends.keySet());
+        sources.add(configured);
         backends.values().forEach(backend -> sources.addAll(backend.sources()));
         this.catalog = new Catalog(sources);
         catalog.reload();
@@ -239,10 +241,16 @@ public final class Gateway implements AutoCloseable {
      * done, the sources are rescanned so the model is listed.
      *
      * @return completes with the id the model is listed under
-     * @throws GatewayException 501 when no backend can download models
+     * @throws GatewayException 400 when the reference is malformed, 501 when no backend can download
+     *     models
      */
     public CompletableFuture<String> pull(String reference) {
         ModelPuller puller = puller();
+        try {
+            puller.validate(reference);
+        } catch (ModelPuller.PullException e) {
+            throw refused(e);
+        }
         CompletableFuture<String> done = new CompletableFuture<>();
         Map<String, Long> lastSent = new HashMap<>(); // per file, only touched by the pull's thread
         Thread.ofVirtual().name("pull-" + reference).start(() -> {
@@ -271,7 +279,8 @@ public final class Gateway implements AutoCloseable {
     /**
      * Removes a downloaded model that is not loaded, then rescans the sources.
      *
-     * @throws GatewayException 400 when it is loaded, 404 when there was nothing to remove
+     * @throws GatewayException 400 when it is loaded or the reference is malformed, 404 when there was
+     *     nothing to remove
      */
     public void deleteDownload(String reference) throws IOException {
         catalog.resolve(reference).ifPresent(model -> {
@@ -281,10 +290,22 @@ public final class Gateway implements AutoCloseable {
                 throw GatewayException.invalidRequest("model '" + reference + "' is loaded; unload it first");
             }
         });
-        if (!puller().delete(reference)) {
+        boolean deleted;
+        try {
+            deleted = puller().delete(reference);
+        } catch (ModelPuller.PullException e) {
+            throw refused(e);
+        }
+        if (!deleted) {
             throw GatewayException.modelNotFound(reference);
         }
         catalog.reload();
+    }
+
+    private static GatewayException refused(ModelPuller.PullException e) {
+        int status = e.status();
+        String type = status == 404 ? "not_found_error" : status < 500 ? "invalid_request_error" : "server_error";
+        return new GatewayException(status, type, e.getMessage());
     }
 
     private ModelPuller puller() {
@@ -292,6 +313,65 @@ public final class Gateway implements AutoCloseable {
                 .flatMap(backend -> backend.puller().stream())
                 .findFirst()
                 .orElseThrow(() -> new GatewayException(501, "not_supported_error", "no backend can download models"));
+    }
+
+    /**
+     * Replaces the models declared in configuration, as a configuration reload does: added models
+     * appear, removed ones are unloaded, and changed ones (any difference in their declaration) are
+     * unloaded once their requests drain, so their next request starts them as now declared.
+     * Unchanged models keep running. Each difference is published as a {@link
+     * GatewayEvent.ConfigChanged}.
+     *
+     * @return the ids added, changed and removed
+     * @throws IllegalArgumentException when a model names a backend that is not configured; nothing
+     *     changes then
+     */
+    public ModelChanges redeclare(List<ModelDescriptor> models) {
+        Map<String, ModelDescriptor> before = new LinkedHashMap<>();
+        configured.models().forEach(model -> before.put(model.id(), model));
+        Map<String, ModelDescriptor> after = new LinkedHashMap<>();
+        models.forEach(model -> after.put(model.id(), model));
+        configured.replace(models);
+        catalog.reload();
+        List<String> added = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        after.forEach((id, model) -> {
+            if (!before.containsKey(id)) {
+                added.add(id);
+            } else if (!before.get(id).equals(model)) {
+                changed.add(id);
+            }
+        });
+        before.keySet().stream().filter(id -> !after.containsKey(id)).forEach(removed::add);
+        changed.forEach(id -> unloadForReload(id, "configuration changed"));
+        removed.forEach(id -> unloadForReload(id, "removed from configuration"));
+        Instant now = Instant.now();
+        added.forEach(id -> events.publish(new GatewayEvent.ConfigChanged(id, "added", now)));
+        changed.forEach(id -> events.publish(new GatewayEvent.ConfigChanged(id, "changed", now)));
+        removed.forEach(id -> events.publish(new GatewayEvent.ConfigChanged(id, "removed", now)));
+        return new ModelChanges(added, changed, removed);
+    }
+
+    /** What {@link #redeclare} changed, as model ids. */
+    public record ModelChanges(List<String> added, List<String> changed, List<String> removed) {
+        public ModelChanges {
+            added = List.copyOf(added);
+            changed = List.copyOf(changed);
+            removed = List.copyOf(removed);
+        }
+    }
+
+    private void unloadForReload(String id, String reason) {
+        boolean running = manager.status(id)
+                .map(status -> status.state() == ModelState.READY || status.state() == ModelState.SLEEPING)
+                .orElse(false);
+        if (running) {
+            manager.unload(id, reason).exceptionally(error -> {
+                log.warn("model '{}' was not unloaded after a reload: {}", id, error.getMessage());
+                return null;
+            });
+        }
     }
 
     /** Rescans every model source. */

@@ -173,12 +173,43 @@ public final class HfDownloader {
         return new HubException(404, wanted + " in " + reference.repo() + "; available tags: " + tags);
     }
 
+    /**
+     * Checks a reference as {@link #download} and {@link #delete} would, without touching the hub or
+     * the cache.
+     *
+     * @throws HubException (400) when it is not {@code <user>/<model>[:quant]}
+     */
+    public static void check(String modelRef) throws HubException {
+        parse(modelRef);
+    }
+
     private static HfReference parse(String modelRef) throws HubException {
         HfReference reference = HfReference.parse(modelRef);
-        if (!HfReference.isValidRepoId(reference.repo())) {
-            throw new HubException(400, "invalid model reference " + modelRef + ", expected <user>/<model>[:quant]");
+        if (!HfReference.isValidRepoId(reference.repo()) || !isValidTag(reference.tag())) {
+            throw new HubException(
+                    400, "invalid model reference '" + printable(modelRef) + "', expected <user>/<model>[:quant]");
         }
         return reference;
+    }
+
+    /** Quantization tags such as {@code Q4_K_M} or {@code UD-IQ2_XXS}: no path or control characters. */
+    private static boolean isValidTag(String tag) {
+        return tag.length() <= 64
+                && tag.chars()
+                        .allMatch(c -> Character.isLetterOrDigit(c) && c < 128 || c == '_' || c == '-' || c == '.');
+    }
+
+    /** The reference as a message may quote it: control characters escaped, cut when very long. */
+    private static String printable(String text) {
+        StringBuilder out = new StringBuilder();
+        text.codePoints().limit(200).forEach(c -> {
+            if (Character.isISOControl(c)) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return text.codePointCount(0, text.length()) > 200 ? out + "..." : out.toString();
     }
 
     private ReentrantLock lock(String repo) {

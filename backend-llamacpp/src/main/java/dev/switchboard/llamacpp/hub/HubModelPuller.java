@@ -28,6 +28,15 @@ public final class HubModelPuller implements ModelPuller {
     }
 
     @Override
+    public void validate(String reference) throws PullException {
+        try {
+            HfDownloader.check(reference);
+        } catch (HubException e) {
+            throw new PullException(e.status(), e.getMessage(), e);
+        }
+    }
+
+    @Override
     public boolean delete(String reference) throws IOException {
         try {
             return downloader.delete(reference);

@@ -10,7 +10,7 @@ import picocli.CommandLine.ParseResult;
  *
  * <pre>
  * switchboard [--config FILE | --demo] [--host H] [--port P] [--models-max N] [--no-models-autoload]
- *             [--api-key KEY]... [--models-dir DIR] [--models-preset FILE] [--llama-server PATH]
+ *             [--api-key KEY]... [--api-key-file FILE] [--models-dir DIR] [--models-preset FILE] [--llama-server PATH]
  *             [llama-server arguments...]
  * switchboard convert FILE
  * </pre>

@@ -101,6 +101,7 @@ public record ServeOptions(
                         server.maxBodyBytes(),
                         serverFlags.ui() != null ? serverFlags.ui() : server.webUi(),
                         serverFlags.cors(server.cors()),
-                        server.debugFakeTiming()));
+                        server.debugFakeTiming(),
+                        server.scopedKeys()));
     }
 }

@@ -1,5 +1,7 @@
 package dev.switchboard.app.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,6 +64,12 @@ final class SwitchboardCommand {
     @Option(names = "--api-key", paramLabel = "KEY", description = "accepted API key; repeat or separate with commas")
     List<String> apiKeys = new ArrayList<>();
 
+    @Option(
+            names = "--api-key-file",
+            paramLabel = "FILE",
+            description = "file of accepted API keys, one a line (as llama-server reads it)")
+    Path apiKeyFile;
+
     @Option(names = "--llama-server", paramLabel = "PATH", description = "llama-server binary (default: on PATH)")
     String llamaServer;
 
@@ -100,9 +108,13 @@ final class SwitchboardCommand {
         if (port != null && (port < 0 || port > 65535)) {
             throw new IllegalArgumentException("--port must lie in 0..65535, got " + port);
         }
-        List<String> keys = apiKeys.isEmpty() && fromEnv.containsKey("LLAMA_API_KEY")
-                ? List.of(fromEnv.get("LLAMA_API_KEY"))
-                : apiKeys;
+        List<String> keys = new ArrayList<>(
+                apiKeys.isEmpty() && fromEnv.containsKey("LLAMA_API_KEY")
+                        ? List.of(fromEnv.get("LLAMA_API_KEY"))
+                        : apiKeys);
+        if (apiKeyFile != null) {
+            keys.addAll(keysIn(apiKeyFile));
+        }
         return new ServeOptions(
                 config,
                 demo,
@@ -164,6 +176,18 @@ final class SwitchboardCommand {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(
                     "environment variable " + name + " has an unusable value '" + value + "'");
+        }
+    }
+
+    /** llama-server's {@code --api-key-file}: one key a line, blank lines skipped. */
+    private static List<String> keysIn(Path file) {
+        try {
+            return Files.readAllLines(file).stream()
+                    .map(String::strip)
+                    .filter(line -> !line.isEmpty())
+                    .toList();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--api-key-file: cannot read '" + file + "': " + e.getMessage());
         }
     }
 

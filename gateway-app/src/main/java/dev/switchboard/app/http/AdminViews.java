@@ -100,6 +100,9 @@ final class AdminViews {
                 new TreeMap<>(usage.models()));
     }
 
+    /** A configuration reload added, changed or removed a model's declaration. */
+    record ConfigEvent(String type, String model, String change, String at) {}
+
     static Object event(GatewayEvent event) {
         return switch (event) {
             case GatewayEvent.StateChanged change ->
@@ -138,6 +141,12 @@ final class AdminViews {
                         null,
                         failed.message(),
                         failed.at().toString());
+            case GatewayEvent.ConfigChanged changed ->
+                new ConfigEvent(
+                        "config",
+                        changed.model(),
+                        changed.change(),
+                        changed.at().toString());
         };
     }
 

@@ -57,6 +57,11 @@ final class ApiErrors {
         ctx.status(status).json(new Body(new Detail(status, message, type)));
     }
 
+    /** The body for a status, with the type that status implies. */
+    static Body body(int status, String message) {
+        return new Body(new Detail(status, message, typeOf(status)));
+    }
+
     private static String typeOf(int status) {
         return switch (status) {
             case 401 -> "authentication_error";

@@ -15,6 +15,7 @@ import io.javalin.json.JavalinJackson;
 import io.javalin.util.JavalinException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
@@ -59,6 +60,16 @@ public final class GatewayServer {
      * @throws io.javalin.util.JavalinBindException when the port cannot be bound
      */
     public static GatewayServer start(Gateway gateway, ServerSettings settings) {
+        return start(gateway, settings, null);
+    }
+
+    /**
+     * The same, with {@code POST /api/config/reload} calling {@code reload}.
+     *
+     * @param reload re-reads the configuration file and applies it (throwing {@link
+     *     dev.switchboard.app.config.ConfigException} for a bad one); null without a file
+     */
+    public static GatewayServer start(Gateway gateway, ServerSettings settings, Supplier<Gateway.ModelChanges> reload) {
         GatewayMetrics metrics = new GatewayMetrics(gateway);
         EventStreams streams = new EventStreams(HEARTBEAT);
         StreamSessions sessions = StreamSessions.withDefaults();
@@ -71,12 +82,14 @@ public final class GatewayServer {
         Javalin app = Javalin.create(config -> {
             configure(config, settings);
             config.routes.before(new CorsCheck(settings.cors()));
-            config.routes.before(new ApiKeyCheck(settings.apiKeys()));
+            config.routes.before(new ApiKeyCheck(settings.allKeys()));
+            config.routes.before(new QueryStringCheck());
             ApiErrors.register(config.routes);
             OpenAiRoutes.register(config.routes, gateway, proxy);
             RouterRoutes.register(config.routes, gateway, proxy, settings.maxBodyBytes(), streams);
             AdminRoutes.register(config.routes, gateway, proxy, streams, metrics);
             StreamRoutes.register(config.routes, gateway, sessions, settings.maxBodyBytes());
+            ConfigRoutes.register(config.routes, reload);
             if (settings.webUi()) {
                 config.staticFiles.add(files -> {
                     files.hostedPath = "/ui";
@@ -104,7 +117,10 @@ public final class GatewayServer {
         config.http.maxRequestSize = settings.maxBodyBytes();
         config.jsonMapper(new JavalinJackson(Json.MAPPER, true));
         // counts in-flight requests, so that stop() can let them finish
-        config.jetty.modifyServer(server -> server.setHandler(new GracefulHandler()));
+        config.jetty.modifyServer(server -> {
+            server.setHandler(new GracefulHandler());
+            server.setErrorHandler(new JettyErrors());
+        });
     }
 
     /** The bound port (useful when the settings asked for port 0); still the same after {@link #stop}. */

@@ -20,10 +20,13 @@ import dev.switchboard.core.spi.ModelDescriptor;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -96,6 +99,7 @@ final class ModelProxy {
             throw GatewayException.invalidRequest("model name is missing from the request");
         }
         ModelDescriptor model = gateway.resolve(name);
+        ApiKeyCheck.requireModel(ctx, model.id());
         boolean autoload = autoload(ctx);
         if (!autoload && !gateway.status(model.id()).state().holdsEngine()) {
             throw GatewayException.invalidRequest("model is not loaded");
@@ -145,7 +149,9 @@ final class ModelProxy {
         } catch (IOException e) {
             status = sink.status();
             log.warn("model '{}': the engine broke off its answer: {}", model.id(), e.getMessage());
-            Responses.abort(ctx.req(), e);
+            if (!endStreamWithError(ctx, model.id())) {
+                Responses.abort(ctx.req(), e);
+            }
         } finally {
             metrics.recordRequest(model.id(), status, Duration.ofNanos(System.nanoTime() - started));
         }
@@ -185,8 +191,34 @@ final class ModelProxy {
     }
 
     /**
-     * Waits for the model to be ready for this request, counted as waiting and, when {@code
-     * watchClient}, watching for the client to hang up meanwhile.
+     * Ends an event stream whose engine died with a last {@code error} event in the OpenAI shape, so
+     * the client sees why the answer stops rather than a cut connection; other answers cannot carry
+     * an error after their start and are cut.
+     *
+     * @return whether the stream was ended so
+     */
+    private static boolean endStreamWithError(Context ctx, String model) {
+        String type = ctx.res().getContentType();
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
+            return false;
+        }
+        ApiErrors.Body error = ApiErrors.body(
+                502, "model '" + model + "': the engine stopped in the middle of its answer; retry the request");
+        // the blank line first ends whatever event the engine left unfinished
+        String event = "\n\nevent: error\ndata: " + Json.write(error) + "\n\n";
+        try {
+            OutputStream out = ctx.res().getOutputStream();
+            out.write(event.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            return true;
+        } catch (IOException gone) {
+            return false; // the client left too
+        }
+    }
+
+    /**
+     * Waits for the model to be ready for this request, counted as waiting and watching for the
+     * client to hang up meanwhile.
      *
      * @throws CancellationException when the client hung up (or a stop came) while waiting
      */

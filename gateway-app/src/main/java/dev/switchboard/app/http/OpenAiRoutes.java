@@ -1,6 +1,7 @@
 package dev.switchboard.app.http;
 
 import dev.switchboard.core.Gateway;
+import dev.switchboard.core.lifecycle.ModelStatus;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -55,6 +56,9 @@ final class OpenAiRoutes {
         if (reload != null && !reload.isEmpty()) {
             gateway.reload();
         }
-        ctx.json(RouterViews.list(gateway.models(), Instant.now()));
+        List<ModelStatus> visible = gateway.models().stream()
+                .filter(status -> ApiKeyCheck.mayUse(ctx, status.model().id()))
+                .toList();
+        ctx.json(RouterViews.list(visible, Instant.now()));
     }
 }

@@ -118,6 +118,7 @@ final class RouterViews {
                 data.put("message", failed.message());
                 yield Optional.of(new Event(failed.model(), "download_failed", data));
             }
+            case GatewayEvent.ConfigChanged changed -> Optional.empty(); // no router counterpart
         };
     }
 

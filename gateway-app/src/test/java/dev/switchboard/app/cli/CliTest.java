@@ -8,10 +8,13 @@ import dev.switchboard.app.config.GpuSetting;
 import dev.switchboard.core.GatewayConfig;
 import dev.switchboard.core.lifecycle.SchedulerConfig;
 import dev.switchboard.core.spi.BackendConfig;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The command line, spelled as llama-server spells it. */
 class CliTest {
@@ -136,6 +139,20 @@ class CliTest {
     void acceptsApiKeysRepeatedAndCommaSeparated() {
         assertThat(serve("--api-key", "sk-a,sk-b", "--api-key", "sk-c").apiKeys())
                 .containsExactly("sk-a", "sk-b", "sk-c");
+    }
+
+    @Test
+    void readsApiKeysFromAFileOneALineAsLlamaServerDoes(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("keys.txt"), "sk-file1\n\n  sk-file2  \n");
+
+        assertThat(serve("--api-key", "sk-a", "--api-key-file", file.toString()).apiKeys())
+                .containsExactly("sk-a", "sk-file1", "sk-file2");
+    }
+
+    @Test
+    void refusesAnUnreadableApiKeyFile(@TempDir Path dir) {
+        assertThat(usageError("--api-key-file", dir.resolve("missing").toString()))
+                .contains("--api-key-file: cannot read");
     }
 
     @Test

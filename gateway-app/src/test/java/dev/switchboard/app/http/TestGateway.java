@@ -19,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -54,8 +55,22 @@ final class TestGateway implements AutoCloseable {
             SchedulerConfig scheduler,
             GpuInventory gpus,
             List<ModelDescriptor> models) {
+        return start(dir, settings, scheduler, gpus, List.of(), models);
+    }
+
+    /** With more backends than the simulator's {@link #BACKEND}. */
+    static TestGateway start(
+            Path dir,
+            ServerSettings settings,
+            SchedulerConfig scheduler,
+            GpuInventory gpus,
+            List<BackendConfig> moreBackends,
+            List<ModelDescriptor> models) {
+        List<BackendConfig> backends = new ArrayList<>();
+        backends.add(BackendConfig.of(BACKEND, "command", Map.of()));
+        backends.addAll(moreBackends);
         Gateway gateway = Gateway.builder()
-                .config(new GatewayConfig(scheduler, List.of(BackendConfig.of(BACKEND, "command", Map.of())), models))
+                .config(new GatewayConfig(scheduler, backends, models))
                 .gpus(gpus)
                 .shutdownHook(false)
                 .build();
@@ -78,10 +93,15 @@ final class TestGateway implements AutoCloseable {
      * @param simArgs extra simulator flags, such as {@code --sim-load-ms 2000}
      */
     static ModelDescriptor simulated(Path dir, String id, String... simArgs) {
+        return simulatedOn(BACKEND, dir, id, simArgs);
+    }
+
+    /** A simulated model on another command backend. */
+    static ModelDescriptor simulatedOn(String backend, Path dir, String id, String... simArgs) {
         Path launcher = SimulatorCommand.writeLauncher(dir.resolve("llama-server"));
         String cmd = launcher + " -m /models/" + id + ".gguf --alias " + id + " --port ${PORT} --sim-record "
                 + journalFile(dir, id) + " " + String.join(" ", simArgs);
-        return ModelDescriptor.builder(id, BACKEND).options(Map.of("cmd", cmd)).build();
+        return ModelDescriptor.builder(id, backend).options(Map.of("cmd", cmd)).build();
     }
 
     /** Loads the model unless it is loaded already, and waits until it is ready. */

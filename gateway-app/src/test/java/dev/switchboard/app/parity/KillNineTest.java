@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.app.parity.RouterClient.Reply;
+import dev.switchboard.simulator.JournalEvent;
 import dev.switchboard.simulator.SimulatorCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,8 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -109,6 +112,48 @@ class KillNineTest {
         await().atMost(ORPHAN_LIMIT).untilAsserted(() -> assertThat(engines).noneMatch(KillNineTest::running));
         // the guards too
         await().atMost(ORPHAN_LIMIT).untilAsserted(() -> assertThat(family).noneMatch(p -> running(p.pid())));
+    }
+
+    @Test
+    void guardedCommandChildrenAreStoppedWhenTheGatewayIsKilledUnderLoad() throws Exception {
+        Path simulator = SimulatorCommand.writeLauncher(dir.resolve("simulator"));
+        String model = """
+                  %1$s:
+                    cmd: %2$s serve %1$s --host 127.0.0.1 --port ${PORT} --sim-tokens-per-second 20
+                """;
+        Path config = Files.writeString(
+                dir.resolve("config.yaml"),
+                "server: { port: 0 }\ngpus: none\nbackends:\n  run: { type: command }\nmodels:\n"
+                        + model.formatted("first", simulator)
+                        + model.formatted("second", simulator)
+                        + model.formatted("third", simulator));
+        start("--config", config.toString());
+        List<CompletableFuture<Reply>> load = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String name = List.of("first", "second", "third").get(i % 3);
+            load.add(gateway.client().postAsync("/v1/chat/completions", RouterClient.busyChat(name)));
+        }
+        // every engine is answering when the gateway dies
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> journal.events().stream()
+                                .filter(e -> e.event().equals(JournalEvent.REQUEST))
+                                .map(e -> e.text("model").orElse(""))
+                                .distinct()
+                                .count()
+                        == 3);
+        Set<Long> engines = journal.pids();
+        List<ProcessHandle> family = gateway.process().descendants().toList();
+        assertThat(engines).hasSize(3).allMatch(KillNineTest::running);
+
+        gateway.process().destroyForcibly();
+        assertThat(gateway.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+        await().atMost(ORPHAN_LIMIT).untilAsserted(() -> assertThat(engines).noneMatch(KillNineTest::running));
+        await().atMost(ORPHAN_LIMIT).untilAsserted(() -> assertThat(family).noneMatch(p -> running(p.pid())));
+        // the clients were cut off, none was left hanging
+        for (CompletableFuture<Reply> reply : load) {
+            assertThat(reply).failsWithin(Duration.ofSeconds(10));
+        }
     }
 
     @Test

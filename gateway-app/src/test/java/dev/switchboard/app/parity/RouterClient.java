@@ -132,6 +132,11 @@ final class RouterClient implements AutoCloseable {
         return lines(send(request("/models/sse").GET().build(), HttpResponse.BodyHandlers.ofInputStream()));
     }
 
+    /** Opens {@code GET /api/events}; the caller reads its lines and closes it. */
+    BufferedReader openAdminEvents() {
+        return lines(send(request("/api/events").GET().build(), HttpResponse.BodyHandlers.ofInputStream()));
+    }
+
     /** Loads the model with {@code POST /models/load} and waits until {@code GET /models} says it is loaded. */
     void loadAndWait(String model, String... headers) {
         Reply load = post("/models/load", "{\"model\":\"" + model + "\"}", headers);

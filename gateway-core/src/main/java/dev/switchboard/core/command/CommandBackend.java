@@ -4,6 +4,7 @@ import dev.switchboard.core.process.ChildProcess;
 import dev.switchboard.core.spi.Backend;
 import dev.switchboard.core.spi.BackendConfig;
 import dev.switchboard.core.spi.ByteSizes;
+import dev.switchboard.core.spi.Durations;
 import dev.switchboard.core.spi.LaunchContext;
 import dev.switchboard.core.spi.LaunchSpec;
 import dev.switchboard.core.spi.MemoryEstimate;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -24,13 +26,18 @@ import java.util.stream.Collectors;
  * engines that take devices on their command line; the engine also gets {@code
  * CUDA_VISIBLE_DEVICES}) and the backend's {@code macros}), {@code proxy} (default {@code
  * http://127.0.0.1:${PORT}}), {@code checkEndpoint} (default {@code /health}, {@code none} to skip),
- * {@code cmdStop} (with {@code ${PID}}), {@code useModelName}, {@code memory} (such as {@code 8GiB}).
- * Engines run under the supervisor's guard, so they die with the gateway.
+ * {@code cmdStop} (with {@code ${PID}}), {@code useModelName}, {@code memory} (such as {@code 8GiB}), {@code startTimeout} (how long the engine
+ * may take to become ready before it is stopped and its waiters get 503; the backend's by default).
+ * Engines run under the supervisor's guard, so they die with the gateway. Per backend: {@code
+ * macros}, {@code startTimeout}, and {@code apiKey}, the engines' own key: sent to them as {@code
+ * Authorization: Bearer} (the client's key never is) and offered to {@code cmd} as {@code
+ * ${API_KEY}}, so an engine can be started with {@code --api-key ${API_KEY}}.
  */
 final class CommandBackend implements Backend {
     private final BackendConfig config;
     private final Map<String, String> macros;
     private final Duration startTimeout;
+    private final Optional<String> apiKey;
 
     CommandBackend(BackendConfig config) {
         this.config = config;
@@ -41,6 +48,7 @@ final class CommandBackend implements Backend {
         this.macros = map.entrySet().stream()
                 .collect(Collectors.toMap(e -> String.valueOf(e.getKey()), e -> String.valueOf(e.getValue())));
         this.startTimeout = config.duration("startTimeout").orElse(Duration.ofMinutes(5));
+        this.apiKey = config.string("apiKey");
     }
 
     @Override
@@ -69,6 +77,7 @@ final class CommandBackend implements Backend {
         // where the planner put it, for engines that take devices on their command line
         values.put("GPU_IDS", placement.gpuIds().stream().map(String::valueOf).collect(Collectors.joining(",")));
         values.put("TENSOR_SPLIT", tensorSplit(placement));
+        apiKey.ifPresent(key -> values.put("API_KEY", key));
         Object cmd = model.options().get("cmd");
         if (cmd == null) {
             throw new IllegalArgumentException("model '" + model.id() + "': 'cmd' is required for a command backend");
@@ -83,7 +92,10 @@ final class CommandBackend implements Backend {
                 .env(model.env())
                 .healthPath(check.equals("none") ? "" : check)
                 .exitsOnStdinEof(false)
-                .startTimeout(startTimeout);
+                .startTimeout(Optional.ofNullable(model.options().get("startTimeout"))
+                        .map(value -> Durations.parse(value.toString()))
+                        .orElse(startTimeout));
+        apiKey.ifPresent(key -> spec.requestHeader("Authorization", "Bearer " + key));
         Object stop = model.options().get("cmdStop");
         if (stop != null) {
             // ${PID} is known once the engine runs: the supervisor fills it in when it stops it

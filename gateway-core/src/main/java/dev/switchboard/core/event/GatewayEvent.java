@@ -28,6 +28,14 @@ public sealed interface GatewayEvent {
     /** A download completed; the catalog lists it as {@code id}. */
     record DownloadFinished(String model, String id, Instant at) implements GatewayEvent {}
 
+    /**
+     * A configuration reload changed a model's declaration.
+     *
+     * @param change {@code added}, {@code changed} (its engine restarts with the new one once its
+     *     requests drain) or {@code removed} (its engine is unloaded)
+     */
+    record ConfigChanged(String model, String change, Instant at) implements GatewayEvent {}
+
     /** A download failed. */
     record DownloadFailed(String model, String message, Instant at) implements GatewayEvent {}
 }

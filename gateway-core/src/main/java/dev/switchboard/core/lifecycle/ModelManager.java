@@ -737,7 +737,8 @@ public final class ModelManager implements AutoCloseable {
             fail(
                     slot,
                     failure.getMessage(),
-                    failure.exitCode().isPresent() ? failure.exitCode().getAsInt() : null);
+                    failure.exitCode().isPresent() ? failure.exitCode().getAsInt() : null,
+                    failure.timedOut());
         } catch (InterruptedException e) {
             stopQuietly(child);
             fail(slot, "model '" + model.id() + "' start was interrupted", null);
@@ -785,6 +786,11 @@ public final class ModelManager implements AutoCloseable {
     }
 
     private void fail(Slot slot, String message, Integer exitCode) {
+        fail(slot, message, exitCode, false);
+    }
+
+    /** @param hung whether the engine hung past its start timeout: its waiters get 503, not 500 */
+    private void fail(Slot slot, String message, Integer exitCode, boolean hung) {
         lock.lock();
         try {
             slot.failed = true;
@@ -800,7 +806,10 @@ public final class ModelManager implements AutoCloseable {
                 Demand demand = it.next();
                 if (demand.modelId.equals(slot.model.id())) {
                     for (Waiter waiter : List.copyOf(demand.waiters)) {
-                        waiter.fail(GatewayException.startFailed(message));
+                        waiter.fail(
+                                hung
+                                        ? GatewayException.unavailable(message, config.restartBackoff())
+                                        : GatewayException.startFailed(message));
                     }
                     it.remove();
                 }

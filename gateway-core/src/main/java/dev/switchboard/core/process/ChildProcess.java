@@ -128,10 +128,9 @@ public final class ChildProcess {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new StartFailure(
+                throw StartFailure.timedOut(
                         "model '" + modelId + "' failed to start: not ready after "
-                                + spec.startTimeout().toSeconds() + "s",
-                        null,
+                                + spec.startTimeout().toSeconds() + "s (its start timeout); the engine was stopped",
                         output.tail(20));
             }
             try {

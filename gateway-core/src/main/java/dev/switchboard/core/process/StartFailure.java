@@ -9,11 +9,27 @@ public final class StartFailure extends Exception {
 
     private final Integer exitCode;
     private final transient List<String> lastLines;
+    private final boolean timedOut;
 
     public StartFailure(String message, Integer exitCode, List<String> lastLines) {
+        this(message, exitCode, lastLines, false);
+    }
+
+    private StartFailure(String message, Integer exitCode, List<String> lastLines, boolean timedOut) {
         super(message, null, false, false);
         this.exitCode = exitCode;
         this.lastLines = List.copyOf(lastLines);
+        this.timedOut = timedOut;
+    }
+
+    /** A child still running, but not ready when its start timeout passed. */
+    public static StartFailure timedOut(String message, List<String> lastLines) {
+        return new StartFailure(message, null, lastLines, true);
+    }
+
+    /** Whether the child hung past its start timeout (rather than exiting or failing to launch). */
+    public boolean timedOut() {
+        return timedOut;
     }
 
     /** The child's exit code, when it exited. */

@@ -18,6 +18,14 @@ public interface ModelPuller {
     String pull(String reference, Progress progress) throws IOException;
 
     /**
+     * Checks a reference without fetching anything, so that a malformed one is refused before a
+     * download is started in the background.
+     *
+     * @throws PullException (400) when the reference is malformed
+     */
+    default void validate(String reference) throws PullException {}
+
+    /**
      * Removes a downloaded model.
      *
      * @return whether there was anything to remove

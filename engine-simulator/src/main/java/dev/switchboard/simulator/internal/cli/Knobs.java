@@ -24,6 +24,7 @@ import java.util.Set;
  * @param ledger the simulated-GPU ledger directory
  * @param wake how long waking from sleep (or resuming released memory) takes
  * @param sleep how long falling asleep (or releasing memory) takes
+ * @param faults faults that strike at random
  */
 public record Knobs(
         Duration load,
@@ -36,7 +37,8 @@ public record Knobs(
         Optional<Path> record,
         Optional<Path> ledger,
         Duration wake,
-        Duration sleep) {
+        Duration sleep,
+        Faults faults) {
 
     /** Knob flags that take no value. */
     public static final Set<String> SWITCHES = Set.of("--sim-hang");
@@ -54,7 +56,16 @@ public record Knobs(
                 settings.text("--sim-record").map(Path::of),
                 settings.text("--sim-ledger").map(Path::of),
                 Duration.ofMillis(settings.number("--sim-wake-ms").orElse(100)),
-                Duration.ofMillis(settings.number("--sim-sleep-ms").orElse(50)));
+                Duration.ofMillis(settings.number("--sim-sleep-ms").orElse(50)),
+                new Faults(
+                        percent(settings, "--sim-start-crash-percent"),
+                        percent(settings, "--sim-hang-percent"),
+                        percent(settings, "--sim-error-percent"),
+                        percent(settings, "--sim-crash-percent")));
+    }
+
+    private static int percent(Settings settings, String flag) {
+        return (int) settings.number(flag).orElse(0);
     }
 
     private static OptionalInt toInt(OptionalLong value) {

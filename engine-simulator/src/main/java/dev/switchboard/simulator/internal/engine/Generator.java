@@ -1,5 +1,6 @@
 package dev.switchboard.simulator.internal.engine;
 
+import dev.switchboard.simulator.internal.cli.Faults;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -8,17 +9,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Emits tokens at the simulated speed, and crashes the process once it has generated as many tokens as
- * {@code --sim-crash-after-tokens} allows.
+ * {@code --sim-crash-after-tokens} allows, or halfway through an answer as often as {@code --sim-crash-percent}
+ * says.
  */
 public final class Generator {
 
     private final Duration perToken;
     private final OptionalInt crashAfterTokens;
+    private final int crashPercent;
     private final Lifecycle lifecycle;
     private final AtomicInteger generated = new AtomicInteger();
 
-    /** @param tokensPerSecond 0 for no delay at all */
-    public Generator(int tokensPerSecond, OptionalInt crashAfterTokens, Lifecycle lifecycle) {
+    /**
+     * @param tokensPerSecond 0 for no delay at all
+     * @param crashPercent the chance, in percent, that the process exits halfway through an answer
+     */
+    public Generator(int tokensPerSecond, OptionalInt crashAfterTokens, int crashPercent, Lifecycle lifecycle) {
+        this.crashPercent = crashPercent;
         this.perToken = tokensPerSecond <= 0 ? Duration.ZERO : Duration.ofNanos(1_000_000_000L / tokensPerSecond);
         this.crashAfterTokens = crashAfterTokens;
         this.lifecycle = lifecycle;
@@ -31,7 +38,12 @@ public final class Generator {
 
     /** Hands each token to {@code sink} in turn, one token's time apart. */
     public void generate(List<String> tokens, TokenSink sink) throws IOException {
+        int crashAt = Faults.strikes(crashPercent) ? tokens.size() / 2 : -1;
         for (int i = 0; i < tokens.size(); i++) {
+            if (i == crashAt) {
+                Console.log("engine-simulator: simulated crash in the middle of an answer");
+                lifecycle.exit(1);
+            }
             pause(1);
             sink.accept(i, tokens.get(i));
             int total = generated.incrementAndGet();

@@ -1,6 +1,7 @@
 package dev.switchboard.simulator.internal.engine;
 
 import dev.switchboard.simulator.internal.cli.CommandLine;
+import dev.switchboard.simulator.internal.cli.Faults;
 import dev.switchboard.simulator.internal.cli.Knobs;
 import dev.switchboard.simulator.internal.gpu.Gpu;
 import dev.switchboard.simulator.internal.gpu.Ledger;
@@ -47,12 +48,13 @@ public record Simulation(
         }
         progress.report(0.0);
         Duration load = knobs.load();
-        if (knobs.crashAtStart().isPresent()) {
+        if (knobs.crashAtStart().isPresent() || Faults.strikes(knobs.faults().startCrashPercent())) {
             Generator.sleep(load.dividedBy(2));
             Console.log("engine-simulator: simulated crash while loading the model");
-            lifecycle.exit(knobs.crashAtStart().getAsInt());
+            lifecycle.exit(knobs.crashAtStart().orElse(3));
         }
-        while (knobs.hang()) {
+        boolean hang = knobs.hang() || Faults.strikes(knobs.faults().hangPercent());
+        while (hang) {
             Generator.sleep(Duration.ofHours(1));
         }
         long start = System.nanoTime();

@@ -1,6 +1,7 @@
 package dev.switchboard.simulator.internal.openai;
 
 import dev.switchboard.simulator.JournalEvent;
+import dev.switchboard.simulator.internal.cli.Faults;
 import dev.switchboard.simulator.internal.engine.Generator;
 import dev.switchboard.simulator.internal.engine.Simulation;
 import dev.switchboard.simulator.internal.http.ErrorFormat;
@@ -73,6 +74,9 @@ public final class OpenAiEndpoints {
             throws IOException {
         InferenceRequest request = reader.apply(parse(exchange), host.errors());
         record(exchange, JournalEvent.REQUEST, request.model(), request.stream());
+        if (Faults.strikes(simulation.knobs().faults().errorPercent())) {
+            throw host.errors().error(ErrorKind.SERVER, "simulated engine failure");
+        }
         try (Admission admission = host.admit(request.model(), Purpose.GENERATION)) {
             Generator generator = simulation.generator();
             Completion completion = Completion.plan(request, newId(idPrefix), admission.model(), generator.perToken());
@@ -128,7 +132,20 @@ public final class OpenAiEndpoints {
     private void record(Exchange exchange, String event, Optional<String> model, boolean stream) {
         simulation
                 .journal()
-                .write(event, Json.object("path", exchange.path(), "model", model.orElse(null), "stream", stream));
+                .write(
+                        event,
+                        Json.object(
+                                "path",
+                                exchange.path(),
+                                "model",
+                                model.orElse(null),
+                                "stream",
+                                stream,
+                                // the credentials the engine was sent, so tests see whose key reached it
+                                "authorization",
+                                exchange.header("Authorization").orElse(null),
+                                "x_api_key",
+                                exchange.header("x-api-key").orElse(null)));
     }
 
     private static String newId(String prefix) {

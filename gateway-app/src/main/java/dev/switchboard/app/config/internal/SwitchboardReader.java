@@ -21,7 +21,7 @@ import java.util.Set;
  * Binds a Switchboard configuration file to an {@link AppConfig}:
  *
  * <pre>{@code
- * server:    { host, port, apiKeys: [...], maxBodySize, webUi, cors: { origins, methods, headers, credentials } }
+ * server:    { host, port, apiKeys: [...] (see ApiKeyReader), maxBodySize, webUi, cors: { origins, methods, headers, credentials } }
  * scheduler: { maxLoaded, queue: { maxWaiting, timeout }, idleTtl, stopTimeout, restartBackoff, autoload,
  *              groups: { NAME: { swap, exclusive, persistent } } }
  * gpus:      auto | none | [{ id, memory, name }, ...] | { nvidiaSmi: [command...] }
@@ -62,26 +62,25 @@ final class SwitchboardReader {
                 root.get("scheduler").map(SwitchboardReader::scheduler).orElse(SchedulerConfig.ofDefaults());
         return new AppConfig(
                 new GatewayConfig(scheduler, backends, models),
-                root.get("server").map(SwitchboardReader::server).orElse(ServerSettings.defaults()),
+                root.get("server").map(node -> server(node, baseDirectory)).orElse(ServerSettings.defaults()),
                 root.get("gpus").map(SwitchboardReader::gpus).orElse(new GpuSetting.Auto()),
                 List.of());
     }
 
-    private static ServerSettings server(YamlNode node) {
+    private static ServerSettings server(YamlNode node, Path baseDirectory) {
         node.allowOnly(SERVER);
         ServerSettings defaults = ServerSettings.defaults();
         return new ServerSettings(
                 node.get("host").map(YamlNode::nonEmptyString).orElse(defaults.host()),
                 node.get("port").map(port -> port.integer(0, 65535)).orElse(defaults.port()),
-                node.get("apiKeys")
-                        .map(keys -> keys.items().stream()
-                                .map(YamlNode::nonEmptyString)
-                                .toList())
-                        .orElse(List.of()),
+                node.get("apiKeys").map(ApiKeyReader::fullScope).orElse(List.of()),
                 node.get("maxBodySize").map(SwitchboardReader::positiveSize).orElse(defaults.maxBodyBytes()),
                 node.get("webUi").map(YamlNode::bool).orElse(defaults.webUi()),
                 node.get("cors").map(CorsReader::cors).orElse(defaults.cors()),
-                false);
+                false,
+                node.get("apiKeys")
+                        .map(keys -> ApiKeyReader.scoped(keys, baseDirectory))
+                        .orElse(List.of()));
     }
 
     private static SchedulerConfig scheduler(YamlNode node) {

@@ -15,21 +15,27 @@ public final class BoundedBody {
     /**
      * The body's bytes.
      *
-     * @throws GatewayException 413 when the body (declared or read) exceeds {@code maxBytes}
+     * @throws GatewayException 413 when the body (declared or read) exceeds {@code maxBytes}, 400 when it
+     *     cannot be read whole
      */
-    public static byte[] read(HttpServletRequest request, long maxBytes) throws IOException {
+    public static byte[] read(HttpServletRequest request, long maxBytes) {
         long limit = Math.min(maxBytes, LARGEST_ARRAY);
         if (request.getContentLengthLong() > limit) {
             throw tooLarge(limit);
         }
         // a chunked body declares no length: read one byte past the limit to tell
+        byte[] body;
         try (InputStream in = request.getInputStream()) {
-            byte[] body = in.readNBytes((int) limit + 1);
-            if (body.length > limit) {
-                throw tooLarge(limit);
-            }
-            return body;
+            body = in.readNBytes((int) limit + 1);
+        } catch (IOException e) {
+            // a broken chunked encoding or a body shorter than its Content-Length
+            throw GatewayException.invalidRequest(
+                    "the request body could not be read: it is incomplete or its" + " transfer encoding is malformed");
         }
+        if (body.length > limit) {
+            throw tooLarge(limit);
+        }
+        return body;
     }
 
     private static GatewayException tooLarge(long limit) {
