@@ -98,7 +98,9 @@ public final class VllmServer implements InferenceHost {
                 .get("/v1/models", exchange -> exchange.json(200, models()))
                 .post("/v1/chat/completions", openAi.chat())
                 .post("/v1/completions", openAi.completions())
-                .post("/v1/embeddings", openAi.embeddings());
+                .post("/v1/embeddings", openAi.embeddings())
+                .post("/v1/responses", openAi.responses())
+                .post("/v1/messages", openAi.messages());
         if ("1".equals(simulation.env().get("VLLM_SERVER_DEV_MODE"))) {
             routes.post("/sleep", this::sleep)
                     .post("/wake_up", this::wakeUp)
