@@ -1,6 +1,7 @@
 package dev.switchboard.app.http;
 
 import dev.switchboard.app.ServerSettings;
+import dev.switchboard.app.http.chat.ConversationRoutes;
 import dev.switchboard.app.http.internal.EventStreams;
 import dev.switchboard.app.http.internal.Json;
 import dev.switchboard.app.http.metrics.GatewayMetrics;
@@ -64,6 +65,7 @@ public final class GatewayServer {
             config.routes.before(new ApiKeyCheck(settings.apiKeys()));
             ApiErrors.register(config.routes);
             OpenAiRoutes.register(config.routes, gateway, proxy);
+            ConversationRoutes.register(config.routes, gateway, proxy);
             RouterRoutes.register(config.routes, gateway, proxy, settings.maxBodyBytes(), streams);
             AdminRoutes.register(config.routes, gateway, proxy, streams, metrics);
             if (settings.webUi()) {

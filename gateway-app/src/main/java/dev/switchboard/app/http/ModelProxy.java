@@ -3,6 +3,7 @@ package dev.switchboard.app.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.app.http.internal.BoundedBody;
 import dev.switchboard.app.http.internal.ClientWatch;
+import dev.switchboard.app.http.internal.EngineNotFound;
 import dev.switchboard.app.http.internal.Json;
 import dev.switchboard.app.http.internal.MultipartFields;
 import dev.switchboard.app.http.internal.Responses;
@@ -12,6 +13,7 @@ import dev.switchboard.core.Gateway;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.forward.ClientGoneException;
 import dev.switchboard.core.forward.ProxyRequest;
+import dev.switchboard.core.forward.ResponseSink;
 import dev.switchboard.core.lifecycle.Lease;
 import dev.switchboard.core.spi.ModelDescriptor;
 import io.javalin.http.Context;
@@ -35,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * model (cancelled if the client hangs up meanwhile), then the answer streams back as the engine
  * writes it.
  */
-final class ModelProxy {
+public final class ModelProxy {
     private static final Logger log = LoggerFactory.getLogger(ModelProxy.class);
     /** nginx's "client closed request": what the metrics count when the client left before any answer. */
     private static final int CLIENT_GONE = 499;
@@ -51,9 +53,14 @@ final class ModelProxy {
     }
 
     /** For POST routes: the model is named in the body. */
-    void forwardWithBody(Context ctx) throws IOException, InterruptedException {
-        byte[] body = BoundedBody.read(ctx.req(), maxBodyBytes);
+    public void forwardWithBody(Context ctx) throws IOException, InterruptedException {
+        byte[] body = body(ctx);
         forward(ctx, modelNamedIn(ctx.contentType(), body), body);
+    }
+
+    /** The request's body, refused with 413 past the configured limit. */
+    public byte[] body(Context ctx) throws IOException {
+        return BoundedBody.read(ctx.req(), maxBodyBytes);
     }
 
     /** For GET routes scoped to one model with {@code ?model=}. */
@@ -62,6 +69,22 @@ final class ModelProxy {
     }
 
     private void forward(Context ctx, String name, byte[] body) throws IOException, InterruptedException {
+        ProxyRequest request = request(ctx, ctx.req().getRequestURI(), body);
+        serve(ctx, name, (lease, sink) -> {
+            EngineNotFound checked = new EngineNotFound(sink, lease.model().id(), ctx.method() + " " + ctx.path());
+            gateway.forward(lease, request, checked);
+            checked.finish();
+        });
+    }
+
+    /**
+     * Serves a request for the model named {@code name} the way every proxied request is served: it
+     * waits for the model in the same queue (cancelled if the client hangs up), holds a lease while
+     * {@code exchange} talks to the engine, goes through the model's circuit breaker when {@code
+     * exchange} uses {@link Gateway#forward}, and is counted in the metrics with the status the sink
+     * relayed.
+     */
+    public void serve(Context ctx, String name, Exchange exchange) throws IOException, InterruptedException {
         if (name == null || name.isEmpty()) {
             throw GatewayException.invalidRequest("model name is missing from the request");
         }
@@ -75,7 +98,7 @@ final class ModelProxy {
         int status = 500;
         try (Lease lease = awaitLease(ctx, model.id(), autoload)) {
             log.debug("{} {} -> model '{}' at {}", ctx.method(), ctx.path(), model.id(), lease.baseUri());
-            gateway.forward(lease, request(ctx, body), sink);
+            exchange.run(lease, sink);
             status = sink.status();
         } catch (GatewayException e) {
             status = e.status();
@@ -141,14 +164,25 @@ final class ModelProxy {
         return value.equals("true") || value.equals("1");
     }
 
-    private static ProxyRequest request(Context ctx, byte[] body) {
+    /**
+     * The client's request with its headers, sent to {@code path} of the engine with {@code body}
+     * (the client's query string kept).
+     */
+    public static ProxyRequest request(Context ctx, String path, byte[] body) {
         HttpServletRequest req = ctx.req();
         String query = req.getQueryString();
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (String name : Collections.list(req.getHeaderNames())) {
             headers.put(name, Collections.list(req.getHeaders(name)));
         }
-        return new ProxyRequest(
-                req.getMethod(), req.getRequestURI() + (query == null ? "" : "?" + query), headers, body);
+        return new ProxyRequest(req.getMethod(), path + (query == null ? "" : "?" + query), headers, body);
+    }
+
+    /** One request's talk with the engine of its leased model. */
+    @FunctionalInterface
+    public interface Exchange {
+
+        /** Talks to the engine and relays an answer into {@code sink}. */
+        void run(Lease lease, ResponseSink sink) throws IOException, InterruptedException;
     }
 }

@@ -24,6 +24,8 @@ import java.util.Set;
  * @param ledger the simulated-GPU ledger directory
  * @param wake how long waking from sleep (or resuming released memory) takes
  * @param sleep how long falling asleep (or releasing memory) takes
+ * @param withoutRoutes paths the engine does not serve, as an older release of it would not ({@code
+ *     --sim-without-routes /v1/responses,/v1/messages})
  */
 public record Knobs(
         Duration load,
@@ -36,7 +38,8 @@ public record Knobs(
         Optional<Path> record,
         Optional<Path> ledger,
         Duration wake,
-        Duration sleep) {
+        Duration sleep,
+        Set<String> withoutRoutes) {
 
     /** Knob flags that take no value. */
     public static final Set<String> SWITCHES = Set.of("--sim-hang");
@@ -54,7 +57,10 @@ public record Knobs(
                 settings.text("--sim-record").map(Path::of),
                 settings.text("--sim-ledger").map(Path::of),
                 Duration.ofMillis(settings.number("--sim-wake-ms").orElse(100)),
-                Duration.ofMillis(settings.number("--sim-sleep-ms").orElse(50)));
+                Duration.ofMillis(settings.number("--sim-sleep-ms").orElse(50)),
+                settings.text("--sim-without-routes")
+                        .map(list -> Set.of(list.split(",")))
+                        .orElse(Set.of()));
     }
 
     private static OptionalInt toInt(OptionalLong value) {

@@ -138,7 +138,11 @@ public final class LlamaServer implements InferenceHost {
                 .post("/responses", openAi.responses())
                 .post("/v1/messages", openAi.messages());
         try {
-            return HttpApp.start(Optional.of(options.host()), options.port(), routes, Map.of("Server", "llama.cpp"));
+            return HttpApp.start(
+                    Optional.of(options.host()),
+                    options.port(),
+                    routes.without(simulation.knobs().withoutRoutes()),
+                    Map.of("Server", "llama.cpp"));
         } catch (IOException e) {
             Console.log("srv    start: couldn't bind HTTP server socket, hostname: " + options.host() + ", port: "
                     + options.port());

@@ -103,7 +103,11 @@ public final class SglangServer implements InferenceHost {
         }
         HttpApp app;
         try {
-            app = HttpApp.start(Optional.of(options.host()), options.port(), routes, Map.of("Server", "uvicorn"));
+            app = HttpApp.start(
+                    Optional.of(options.host()),
+                    options.port(),
+                    routes.without(simulation.knobs().withoutRoutes()),
+                    Map.of("Server", "uvicorn"));
         } catch (IOException e) {
             Console.log("ERROR:    [Errno 98] error while attempting to bind on address ('" + options.host() + "', "
                     + options.port() + "): address already in use");

@@ -108,7 +108,11 @@ public final class VllmServer implements InferenceHost {
         }
         HttpApp app;
         try {
-            app = HttpApp.start(options.host(), options.port(), routes, Map.of("Server", "uvicorn"));
+            app = HttpApp.start(
+                    options.host(),
+                    options.port(),
+                    routes.without(simulation.knobs().withoutRoutes()),
+                    Map.of("Server", "uvicorn"));
         } catch (IOException e) {
             Console.log("OSError: [Errno 98] error while attempting to bind on address ('"
                     + options.host().orElse("0.0.0.0") + "', " + options.port() + "): address already in use");
