@@ -5,6 +5,7 @@ import dev.switchboard.app.http.chat.ConversationRoutes;
 import dev.switchboard.app.http.internal.EventStreams;
 import dev.switchboard.app.http.internal.Json;
 import dev.switchboard.app.http.metrics.GatewayMetrics;
+import dev.switchboard.app.http.ollama.OllamaRoutes;
 import dev.switchboard.core.Gateway;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
@@ -66,6 +67,7 @@ public final class GatewayServer {
             ApiErrors.register(config.routes);
             OpenAiRoutes.register(config.routes, gateway, proxy);
             ConversationRoutes.register(config.routes, gateway, proxy);
+            OllamaRoutes.register(config.routes, gateway, proxy);
             RouterRoutes.register(config.routes, gateway, proxy, settings.maxBodyBytes(), streams);
             AdminRoutes.register(config.routes, gateway, proxy, streams, metrics);
             if (settings.webUi()) {

@@ -35,7 +35,7 @@ class ConversationRoutesTest {
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
-    void start() {
+    void start() throws Exception {
         gateway = ClientsGateway.start(dir);
     }
 
