@@ -4,6 +4,7 @@ import dev.switchboard.app.ServerSettings;
 import dev.switchboard.app.http.chat.ConversationRoutes;
 import dev.switchboard.app.http.internal.EventStreams;
 import dev.switchboard.app.http.internal.Json;
+import dev.switchboard.app.http.llamaswap.LlamaSwapRoutes;
 import dev.switchboard.app.http.metrics.GatewayMetrics;
 import dev.switchboard.app.http.ollama.OllamaRoutes;
 import dev.switchboard.core.Gateway;
@@ -68,6 +69,7 @@ public final class GatewayServer {
             OpenAiRoutes.register(config.routes, gateway, proxy);
             ConversationRoutes.register(config.routes, gateway, proxy);
             OllamaRoutes.register(config.routes, gateway, proxy);
+            LlamaSwapRoutes.register(config.routes, gateway, proxy);
             RouterRoutes.register(config.routes, gateway, proxy, settings.maxBodyBytes(), streams);
             AdminRoutes.register(config.routes, gateway, proxy, streams, metrics);
             if (settings.webUi()) {
