@@ -1,9 +1,12 @@
 package dev.switchboard.app.http;
 
 import dev.switchboard.app.ServerSettings;
+import dev.switchboard.app.http.chat.ConversationRoutes;
 import dev.switchboard.app.http.internal.EventStreams;
 import dev.switchboard.app.http.internal.Json;
+import dev.switchboard.app.http.llamaswap.LlamaSwapRoutes;
 import dev.switchboard.app.http.metrics.GatewayMetrics;
+import dev.switchboard.app.http.ollama.OllamaRoutes;
 import dev.switchboard.app.stream.StreamSessions;
 import dev.switchboard.core.Gateway;
 import io.javalin.Javalin;
@@ -86,6 +89,9 @@ public final class GatewayServer {
             config.routes.before(new QueryStringCheck());
             ApiErrors.register(config.routes);
             OpenAiRoutes.register(config.routes, gateway, proxy);
+            ConversationRoutes.register(config.routes, gateway, proxy);
+            OllamaRoutes.register(config.routes, gateway, proxy);
+            LlamaSwapRoutes.register(config.routes, gateway, proxy);
             RouterRoutes.register(config.routes, gateway, proxy, settings.maxBodyBytes(), streams);
             AdminRoutes.register(config.routes, gateway, proxy, streams, metrics);
             StreamRoutes.register(config.routes, gateway, sessions, settings.maxBodyBytes());

@@ -3,6 +3,7 @@ package dev.switchboard.app.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.app.http.internal.BoundedBody;
 import dev.switchboard.app.http.internal.ClientWatch;
+import dev.switchboard.app.http.internal.EngineNotFound;
 import dev.switchboard.app.http.internal.Json;
 import dev.switchboard.app.http.internal.MultipartFields;
 import dev.switchboard.app.http.internal.Responses;
@@ -15,6 +16,7 @@ import dev.switchboard.core.Gateway;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.forward.ClientGoneException;
 import dev.switchboard.core.forward.ProxyRequest;
+import dev.switchboard.core.forward.ResponseSink;
 import dev.switchboard.core.lifecycle.Lease;
 import dev.switchboard.core.spi.ModelDescriptor;
 import io.javalin.http.Context;
@@ -43,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * model (cancelled if the client hangs up meanwhile), then the answer streams back as the engine
  * writes it.
  */
-final class ModelProxy {
+public final class ModelProxy {
     private static final Logger log = LoggerFactory.getLogger(ModelProxy.class);
     /** nginx's "client closed request": what the metrics count when the client left before any answer. */
     private static final int CLIENT_GONE = 499;
@@ -78,8 +80,8 @@ final class ModelProxy {
      * kept in a stream session (see {@link StreamSessions}): the request no longer ends when its
      * client leaves, only when a stop arrives.
      */
-    void forwardWithBody(Context ctx) throws IOException, InterruptedException {
-        byte[] body = BoundedBody.read(ctx.req(), maxBodyBytes);
+    public void forwardWithBody(Context ctx) throws IOException, InterruptedException {
+        byte[] body = body(ctx);
         String conversation = ctx.header(CONVERSATION_ID);
         forward(
                 ctx,
@@ -88,12 +90,38 @@ final class ModelProxy {
                 conversation == null || conversation.isEmpty() ? null : conversation);
     }
 
+    /** The request's body, refused with 413 past the configured limit. */
+    public byte[] body(Context ctx) throws IOException {
+        return BoundedBody.read(ctx.req(), maxBodyBytes);
+    }
+
     /** For GET routes scoped to one model with {@code ?model=}. */
     void forwardWithQuery(Context ctx) throws IOException, InterruptedException {
         forward(ctx, ctx.queryParam("model"), new byte[0], null);
     }
 
     private void forward(Context ctx, String name, byte[] body, String conversation)
+            throws IOException, InterruptedException {
+        ProxyRequest request = request(ctx, ctx.req().getRequestURI(), body);
+        serve(ctx, name, conversation, (lease, sink) -> {
+            EngineNotFound checked = new EngineNotFound(sink, lease.model().id(), ctx.method() + " " + ctx.path());
+            gateway.forward(lease, request, checked);
+            checked.finish();
+        });
+    }
+
+    /**
+     * Serves a request for the model named {@code name} the way every proxied request is served: it
+     * waits for the model in the same queue (cancelled if the client hangs up), holds a lease while
+     * {@code exchange} talks to the engine, goes through the model's circuit breaker when {@code
+     * exchange} uses {@link Gateway#forward}, and is counted in the metrics with the status the sink
+     * relayed.
+     */
+    public void serve(Context ctx, String name, Exchange exchange) throws IOException, InterruptedException {
+        serve(ctx, name, null, exchange);
+    }
+
+    private void serve(Context ctx, String name, String conversation, Exchange exchange)
             throws IOException, InterruptedException {
         if (name == null || name.isEmpty()) {
             throw GatewayException.invalidRequest("model name is missing from the request");
@@ -129,9 +157,9 @@ final class ModelProxy {
                 debugPause();
                 log.debug("{} {} -> model '{}' at {}", ctx.method(), ctx.path(), model.id(), lease.baseUri());
                 if (conversation == null) {
-                    gateway.forward(lease, request(ctx, body), sink);
+                    exchange.run(lease, sink);
                 } else {
-                    forwardInSession(lease, request(ctx, body), sink, conversation, ticket);
+                    runInSession(lease, exchange, sink, conversation, ticket);
                 }
                 status = sink.status();
                 finish(sink);
@@ -158,8 +186,8 @@ final class ModelProxy {
     }
 
     /** Relays the answer into the conversation's stream session as well as to the client. */
-    private void forwardInSession(
-            Lease lease, ProxyRequest request, ServletResponseSink sink, String conversation, long ticket)
+    private void runInSession(
+            Lease lease, Exchange exchange, ServletResponseSink sink, String conversation, long ticket)
             throws IOException, InterruptedException {
         StreamSession session = sessions.begin(conversation, ticket);
         if (session == null) {
@@ -167,7 +195,7 @@ final class ModelProxy {
         }
         SessionSink tee = new SessionSink(sink, session);
         try {
-            gateway.forward(lease, request, tee);
+            exchange.run(lease, tee);
         } finally {
             if (tee.eventStream()) {
                 sessions.finish(session);
@@ -268,14 +296,25 @@ final class ModelProxy {
         return value.equals("true") || value.equals("1");
     }
 
-    private static ProxyRequest request(Context ctx, byte[] body) {
+    /**
+     * The client's request with its headers, sent to {@code path} of the engine with {@code body}
+     * (the client's query string kept).
+     */
+    public static ProxyRequest request(Context ctx, String path, byte[] body) {
         HttpServletRequest req = ctx.req();
         String query = req.getQueryString();
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (String name : Collections.list(req.getHeaderNames())) {
             headers.put(name, Collections.list(req.getHeaders(name)));
         }
-        return new ProxyRequest(
-                req.getMethod(), req.getRequestURI() + (query == null ? "" : "?" + query), headers, body);
+        return new ProxyRequest(req.getMethod(), path + (query == null ? "" : "?" + query), headers, body);
+    }
+
+    /** One request's talk with the engine of its leased model. */
+    @FunctionalInterface
+    public interface Exchange {
+
+        /** Talks to the engine and relays an answer into {@code sink}. */
+        void run(Lease lease, ResponseSink sink) throws IOException, InterruptedException;
     }
 }

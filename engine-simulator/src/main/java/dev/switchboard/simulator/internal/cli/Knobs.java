@@ -25,6 +25,8 @@ import java.util.Set;
  * @param wake how long waking from sleep (or resuming released memory) takes
  * @param sleep how long falling asleep (or releasing memory) takes
  * @param faults faults that strike at random
+ * @param withoutRoutes paths the engine does not serve, as an older release of it would not ({@code
+ *     --sim-without-routes /v1/responses,/v1/messages})
  */
 public record Knobs(
         Duration load,
@@ -38,7 +40,8 @@ public record Knobs(
         Optional<Path> ledger,
         Duration wake,
         Duration sleep,
-        Faults faults) {
+        Faults faults,
+        Set<String> withoutRoutes) {
 
     /** Knob flags that take no value. */
     public static final Set<String> SWITCHES = Set.of("--sim-hang");
@@ -61,7 +64,10 @@ public record Knobs(
                         percent(settings, "--sim-start-crash-percent"),
                         percent(settings, "--sim-hang-percent"),
                         percent(settings, "--sim-error-percent"),
-                        percent(settings, "--sim-crash-percent")));
+                        percent(settings, "--sim-crash-percent")),
+                settings.text("--sim-without-routes")
+                        .map(list -> Set.of(list.split(",")))
+                        .orElse(Set.of()));
     }
 
     private static int percent(Settings settings, String flag) {

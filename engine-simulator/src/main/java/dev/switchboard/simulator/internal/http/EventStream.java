@@ -22,6 +22,12 @@ public final class EventStream {
         sendRaw(Json.write(value));
     }
 
+    /** Sends one event with an {@code event:} line naming it. */
+    public void send(String event, Object value) throws IOException {
+        out.write(("event: " + event + "\n").getBytes(StandardCharsets.UTF_8));
+        sendRaw(Json.write(value));
+    }
+
     /** Sends one event with a payload that is not JSON, such as {@code [DONE]}. */
     public void sendRaw(String payload) throws IOException {
         out.write(("data: " + payload + "\n\n").getBytes(StandardCharsets.UTF_8));

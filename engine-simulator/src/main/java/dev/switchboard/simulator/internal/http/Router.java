@@ -3,6 +3,7 @@ package dev.switchboard.simulator.internal.http;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The routes of one simulated engine, declared before its server starts: handlers by path and method, a gate in front
@@ -30,6 +31,12 @@ public final class Router {
 
     public Router route(String method, String path, Handler handler) {
         routes.computeIfAbsent(path, key -> new HashMap<>()).put(method, handler);
+        return this;
+    }
+
+    /** Forgets the routes at these paths: they answer as unknown paths do. */
+    public Router without(Set<String> paths) {
+        paths.forEach(routes::remove);
         return this;
     }
 

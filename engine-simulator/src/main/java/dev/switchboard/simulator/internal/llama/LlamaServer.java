@@ -133,9 +133,16 @@ public final class LlamaServer implements InferenceHost {
                 .post("/v1/completions", openAi.completions())
                 .post("/chat/completions", openAi.chat())
                 .post("/v1/chat/completions", openAi.chat())
-                .post("/v1/embeddings", openAi.embeddings());
+                .post("/v1/embeddings", openAi.embeddings())
+                .post("/v1/responses", openAi.responses())
+                .post("/responses", openAi.responses())
+                .post("/v1/messages", openAi.messages());
         try {
-            return HttpApp.start(Optional.of(options.host()), options.port(), routes, Map.of("Server", "llama.cpp"));
+            return HttpApp.start(
+                    Optional.of(options.host()),
+                    options.port(),
+                    routes.without(simulation.knobs().withoutRoutes()),
+                    Map.of("Server", "llama.cpp"));
         } catch (IOException e) {
             Console.log("srv    start: couldn't bind HTTP server socket, hostname: " + options.host() + ", port: "
                     + options.port());

@@ -25,7 +25,8 @@ public record InferenceRequest(
         boolean stream,
         boolean includeUsage) {
 
-    private static final List<String> LIMITS = List.of("max_completion_tokens", "max_tokens", "n_predict");
+    private static final List<String> LIMITS =
+            List.of("max_completion_tokens", "max_tokens", "max_output_tokens", "n_predict");
 
     /** A chat request: its prompt is its messages' text ({@link SimulatedText#chatPrompt}). */
     public static InferenceRequest chat(JsonFields body, ErrorFormat errors) {
@@ -34,6 +35,46 @@ public record InferenceRequest(
             throw errors.error(ErrorKind.BAD_REQUEST, "'messages' is required and must be a non-empty array");
         }
         List<String> contents = new ArrayList<>();
+        for (Object message : messages) {
+            if (message instanceof Map<?, ?> map) {
+                contents.add(text(map.get("content")));
+            }
+        }
+        return of(body, SimulatedText.chatPrompt(contents));
+    }
+
+    /**
+     * An OpenAI Responses request: its prompt is its {@code instructions} and its {@code input} (a string, or a list of
+     * messages), as a chat of those messages would read.
+     */
+    public static InferenceRequest responses(JsonFields body, ErrorFormat errors) {
+        List<String> contents = new ArrayList<>();
+        body.string("instructions").ifPresent(contents::add);
+        Object input = body.get("input");
+        if (input instanceof String text) {
+            contents.add(text);
+        } else if (input instanceof List<?> items && !items.isEmpty()) {
+            for (Object item : items) {
+                if (item instanceof Map<?, ?> map) {
+                    contents.add(text(map.get("content")));
+                }
+            }
+        } else {
+            throw errors.error(ErrorKind.BAD_REQUEST, "'input' is required: a string or a list of messages");
+        }
+        return of(body, SimulatedText.chatPrompt(contents));
+    }
+
+    /** An Anthropic Messages request: its prompt is its {@code system} text and its messages' text. */
+    public static InferenceRequest messages(JsonFields body, ErrorFormat errors) {
+        List<Object> messages = body.array("messages");
+        if (messages.isEmpty()) {
+            throw errors.error(ErrorKind.BAD_REQUEST, "'messages' is required and must be a non-empty array");
+        }
+        List<String> contents = new ArrayList<>();
+        if (body.has("system")) {
+            contents.add(text(body.get("system")));
+        }
         for (Object message : messages) {
             if (message instanceof Map<?, ?> map) {
                 contents.add(text(map.get("content")));

@@ -51,13 +51,28 @@ public final class OpenAiEndpoints {
                 format.flavor().textIdPrefix());
     }
 
+    /** OpenAI's Responses API, as vLLM, SGLang and llama-server serve it. */
+    public Handler responses() {
+        return exchange -> answer(exchange, InferenceRequest::responses, ConversationFormats.responses(), "resp_");
+    }
+
+    /** Anthropic's Messages API, as vLLM and llama-server serve it. */
+    public Handler messages() {
+        return exchange -> answer(exchange, InferenceRequest::messages, ConversationFormats.messages(), "msg_");
+    }
+
     public Handler embeddings() {
         return exchange -> {
             JsonFields body = parse(exchange);
             List<String> inputs = inputs(body);
             record(exchange, JournalEvent.REQUEST, body.string("model"), false);
             try (Admission admission = host.admit(body.string("model"), Purpose.EMBEDDING)) {
-                exchange.json(200, format.embeddings(admission.model(), inputs));
+                exchange.json(
+                        200,
+                        format.embeddings(
+                                admission.model(),
+                                inputs,
+                                body.string("encoding_format").orElse("float").equals("base64")));
             }
         };
     }
@@ -84,12 +99,12 @@ public final class OpenAiEndpoints {
                 if (request.stream()) {
                     EventStream events = exchange.events();
                     for (Object event : answers.head(completion)) {
-                        events.send(event);
+                        send(events, event);
                     }
                     generator.generate(
-                            completion.tokens(), (index, token) -> events.send(answers.piece(completion, index)));
+                            completion.tokens(), (index, token) -> send(events, answers.piece(completion, index)));
                     for (Object event : answers.tail(completion)) {
-                        events.send(event);
+                        send(events, event);
                     }
                     if (answers.endsWithDone()) {
                         events.sendRaw("[DONE]");
@@ -101,6 +116,14 @@ public final class OpenAiEndpoints {
             } catch (IOException e) {
                 record(exchange, JournalEvent.REQUEST_ABORTED, request.model(), request.stream());
             }
+        }
+    }
+
+    private static void send(EventStream events, Object event) throws IOException {
+        if (event instanceof NamedEvent named) {
+            events.send(named.event(), named.data());
+        } else {
+            events.send(event);
         }
     }
 

@@ -4,7 +4,10 @@ import static dev.switchboard.simulator.internal.json.Json.array;
 import static dev.switchboard.simulator.internal.json.Json.object;
 
 import dev.switchboard.simulator.SimulatedText;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -108,12 +111,16 @@ public final class OpenAiFormat {
         };
     }
 
-    /** {@code /v1/embeddings}: one vector per input. */
-    public Map<String, Object> embeddings(String model, List<String> inputs) {
+    /**
+     * {@code /v1/embeddings}: one vector per input; with {@code base64}, each vector is its little-endian float32
+     * bytes in base64, as {@code encoding_format: "base64"} asks (the OpenAI SDKs' default).
+     */
+    public Map<String, Object> embeddings(String model, List<String> inputs, boolean base64) {
         List<Object> data = new ArrayList<>();
         int promptTokens = 0;
         for (int i = 0; i < inputs.size(); i++) {
-            data.add(object("embedding", SimulatedText.embedding(inputs.get(i)), "index", i, "object", "embedding"));
+            float[] vector = SimulatedText.embedding(inputs.get(i));
+            data.add(object("embedding", base64 ? base64(vector) : vector, "index", i, "object", "embedding"));
             promptTokens += SimulatedText.promptTokens(inputs.get(i));
         }
         return object(
@@ -125,6 +132,14 @@ public final class OpenAiFormat {
                 object("prompt_tokens", promptTokens, "total_tokens", promptTokens),
                 "data",
                 data);
+    }
+
+    private static String base64(float[] vector) {
+        ByteBuffer bytes = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (float value : vector) {
+            bytes.putFloat(value);
+        }
+        return Base64.getEncoder().encodeToString(bytes.array());
     }
 
     private Map<String, Object> response(Completion completion, String type, Map<String, Object> choice) {

@@ -95,14 +95,19 @@ public final class SglangServer implements InferenceHost {
                 .get("/v1/models", exchange -> exchange.json(200, models()))
                 .post("/v1/chat/completions", openAi.chat())
                 .post("/v1/completions", openAi.completions())
-                .post("/v1/embeddings", openAi.embeddings());
+                .post("/v1/embeddings", openAi.embeddings())
+                .post("/v1/responses", openAi.responses());
         for (String method : List.of("GET", "POST")) {
             routes.route(method, "/release_memory_occupation", this::release)
                     .route(method, "/resume_memory_occupation", this::resume);
         }
         HttpApp app;
         try {
-            app = HttpApp.start(Optional.of(options.host()), options.port(), routes, Map.of("Server", "uvicorn"));
+            app = HttpApp.start(
+                    Optional.of(options.host()),
+                    options.port(),
+                    routes.without(simulation.knobs().withoutRoutes()),
+                    Map.of("Server", "uvicorn"));
         } catch (IOException e) {
             Console.log("ERROR:    [Errno 98] error while attempting to bind on address ('" + options.host() + "', "
                     + options.port() + "): address already in use");

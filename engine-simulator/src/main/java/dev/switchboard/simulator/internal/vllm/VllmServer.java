@@ -98,7 +98,9 @@ public final class VllmServer implements InferenceHost {
                 .get("/v1/models", exchange -> exchange.json(200, models()))
                 .post("/v1/chat/completions", openAi.chat())
                 .post("/v1/completions", openAi.completions())
-                .post("/v1/embeddings", openAi.embeddings());
+                .post("/v1/embeddings", openAi.embeddings())
+                .post("/v1/responses", openAi.responses())
+                .post("/v1/messages", openAi.messages());
         if ("1".equals(simulation.env().get("VLLM_SERVER_DEV_MODE"))) {
             routes.post("/sleep", this::sleep)
                     .post("/wake_up", this::wakeUp)
@@ -106,7 +108,11 @@ public final class VllmServer implements InferenceHost {
         }
         HttpApp app;
         try {
-            app = HttpApp.start(options.host(), options.port(), routes, Map.of("Server", "uvicorn"));
+            app = HttpApp.start(
+                    options.host(),
+                    options.port(),
+                    routes.without(simulation.knobs().withoutRoutes()),
+                    Map.of("Server", "uvicorn"));
         } catch (IOException e) {
             Console.log("OSError: [Errno 98] error while attempting to bind on address ('"
                     + options.host().orElse("0.0.0.0") + "', " + options.port() + "): address already in use");
