@@ -109,7 +109,7 @@ public final class Main {
                 .build();
         GatewayServer server;
         try {
-            server = GatewayServer.start(gateway, config.server());
+            server = GatewayServer.start(gateway, config.server(), config.activity());
         } catch (RuntimeException e) {
             gateway.close();
             throw e;

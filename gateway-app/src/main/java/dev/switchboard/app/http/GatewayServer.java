@@ -1,6 +1,9 @@
 package dev.switchboard.app.http;
 
 import dev.switchboard.app.ServerSettings;
+import dev.switchboard.app.activity.ActivityLog;
+import dev.switchboard.app.activity.ActivitySettings;
+import dev.switchboard.app.activity.ModelTimeline;
 import dev.switchboard.app.http.internal.EventStreams;
 import dev.switchboard.app.http.internal.Json;
 import dev.switchboard.app.http.metrics.GatewayMetrics;
@@ -40,13 +43,15 @@ public final class GatewayServer {
     private final Javalin app;
     private final int port;
     private final GatewayMetrics metrics;
+    private final ModelTimeline timeline;
     private final EventStreams streams;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
-    private GatewayServer(Javalin app, GatewayMetrics metrics, EventStreams streams) {
+    private GatewayServer(Javalin app, GatewayMetrics metrics, ModelTimeline timeline, EventStreams streams) {
         this.app = app;
         this.port = app.port();
         this.metrics = metrics;
+        this.timeline = timeline;
         this.streams = streams;
     }
 
@@ -56,16 +61,28 @@ public final class GatewayServer {
      * @throws io.javalin.util.JavalinBindException when the port cannot be bound
      */
     public static GatewayServer start(Gateway gateway, ServerSettings settings) {
-        GatewayMetrics metrics = new GatewayMetrics(gateway);
+        return start(gateway, settings, ActivitySettings.defaults());
+    }
+
+    /**
+     * Binds {@code settings.host():settings.port()} and starts serving {@code gateway}, keeping the
+     * last requests as {@code activity} says.
+     *
+     * @throws io.javalin.util.JavalinBindException when the port cannot be bound
+     */
+    public static GatewayServer start(Gateway gateway, ServerSettings settings, ActivitySettings activitySettings) {
+        ActivityLog activity = new ActivityLog(activitySettings);
+        ModelTimeline timeline = new ModelTimeline(gateway);
+        GatewayMetrics metrics = new GatewayMetrics(gateway, activity);
         EventStreams streams = new EventStreams(HEARTBEAT);
-        ModelProxy proxy = new ModelProxy(gateway, settings.maxBodyBytes(), metrics);
+        ModelProxy proxy = new ModelProxy(gateway, settings.maxBodyBytes(), activity);
         Javalin app = Javalin.create(config -> {
             configure(config, settings);
             config.routes.before(new ApiKeyCheck(settings.apiKeys()));
             ApiErrors.register(config.routes);
             OpenAiRoutes.register(config.routes, gateway, proxy);
             RouterRoutes.register(config.routes, gateway, proxy, settings.maxBodyBytes(), streams);
-            AdminRoutes.register(config.routes, gateway, proxy, streams, metrics);
+            AdminRoutes.register(config.routes, gateway, proxy, streams, metrics, activity, timeline);
             if (settings.webUi()) {
                 config.staticFiles.add(files -> {
                     files.hostedPath = "/ui";
@@ -79,10 +96,11 @@ public final class GatewayServer {
             app.start(settings.host(), settings.port());
         } catch (RuntimeException e) {
             metrics.close();
+            timeline.close();
             throw e;
         }
         log.info("listening on http://{}:{}/", settings.host(), app.port());
-        return new GatewayServer(app, metrics, streams);
+        return new GatewayServer(app, metrics, timeline, streams);
     }
 
     private static void configure(JavalinConfig config, ServerSettings settings) {
@@ -119,6 +137,7 @@ public final class GatewayServer {
             log.warn("requests still running after {} were cut off: {}", drain, e.getMessage());
         } finally {
             metrics.close();
+            timeline.close();
         }
         log.info("stopped");
     }

@@ -1,13 +1,13 @@
 package dev.switchboard.app.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.app.activity.ActivityLog;
 import dev.switchboard.app.http.internal.BoundedBody;
 import dev.switchboard.app.http.internal.ClientWatch;
 import dev.switchboard.app.http.internal.Json;
 import dev.switchboard.app.http.internal.MultipartFields;
 import dev.switchboard.app.http.internal.Responses;
 import dev.switchboard.app.http.internal.ServletResponseSink;
-import dev.switchboard.app.http.metrics.GatewayMetrics;
 import dev.switchboard.core.Gateway;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.forward.ClientGoneException;
@@ -17,7 +17,6 @@ import dev.switchboard.core.spi.ModelDescriptor;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,12 +41,12 @@ final class ModelProxy {
 
     private final Gateway gateway;
     private final long maxBodyBytes;
-    private final GatewayMetrics metrics;
+    private final ActivityLog activity;
 
-    ModelProxy(Gateway gateway, long maxBodyBytes, GatewayMetrics metrics) {
+    ModelProxy(Gateway gateway, long maxBodyBytes, ActivityLog activity) {
         this.gateway = gateway;
         this.maxBodyBytes = maxBodyBytes;
-        this.metrics = metrics;
+        this.activity = activity;
     }
 
     /** For POST routes: the model is named in the body. */
@@ -65,30 +64,33 @@ final class ModelProxy {
         if (name == null || name.isEmpty()) {
             throw GatewayException.invalidRequest("model name is missing from the request");
         }
-        ModelDescriptor model = gateway.resolve(name);
-        boolean autoload = autoload(ctx);
-        if (!autoload && !gateway.status(model.id()).state().holdsEngine()) {
-            throw GatewayException.invalidRequest("model is not loaded");
-        }
-        long started = System.nanoTime();
+        ActivityLog.Trace trace = activity.begin(name, ctx.endpoint().path, body);
         ServletResponseSink sink = new ServletResponseSink(ctx.res());
         int status = 500;
-        try (Lease lease = awaitLease(ctx, model.id(), autoload)) {
-            log.debug("{} {} -> model '{}' at {}", ctx.method(), ctx.path(), model.id(), lease.baseUri());
-            gateway.forward(lease, request(ctx, body), sink);
-            status = sink.status();
+        try {
+            ModelDescriptor model = gateway.resolve(name);
+            trace.model(model.id());
+            boolean autoload = autoload(ctx);
+            if (!autoload && !gateway.status(model.id()).state().holdsEngine()) {
+                throw GatewayException.invalidRequest("model is not loaded");
+            }
+            try (Lease lease = awaitLease(ctx, trace, model.id(), autoload)) {
+                log.debug("{} {} -> model '{}' at {}", ctx.method(), ctx.path(), model.id(), lease.baseUri());
+                gateway.forward(lease, request(ctx, body), trace.watch(sink));
+                status = sink.status();
+            } catch (CancellationException | ClientGoneException e) {
+                status = sink.begun() ? sink.status() : CLIENT_GONE;
+                log.debug("{} {}: the client went away", ctx.method(), ctx.path());
+            } catch (IOException e) {
+                status = sink.status();
+                log.warn("model '{}': the engine broke off its answer: {}", model.id(), e.getMessage());
+                Responses.abort(ctx.req(), e);
+            }
         } catch (GatewayException e) {
             status = e.status();
             throw e;
-        } catch (CancellationException | ClientGoneException e) {
-            status = sink.begun() ? sink.status() : CLIENT_GONE;
-            log.debug("{} {}: the client went away", ctx.method(), ctx.path());
-        } catch (IOException e) {
-            status = sink.status();
-            log.warn("model '{}': the engine broke off its answer: {}", model.id(), e.getMessage());
-            Responses.abort(ctx.req(), e);
         } finally {
-            metrics.recordRequest(model.id(), status, Duration.ofNanos(System.nanoTime() - started));
+            trace.finish(status);
         }
     }
 
@@ -98,13 +100,14 @@ final class ModelProxy {
      *
      * @throws CancellationException when the client hung up while waiting
      */
-    private Lease awaitLease(Context ctx, String model, boolean autoload) throws InterruptedException {
+    private Lease awaitLease(Context ctx, ActivityLog.Trace trace, String model, boolean autoload)
+            throws InterruptedException {
         CompletableFuture<Lease> pending = gateway.acquire(model, autoload);
         try {
             if (pending.isDone()) {
                 return pending.get(); // the model was ready: the usual case
             }
-            GatewayMetrics.Waiting waiting = metrics.waiting();
+            ActivityLog.Waiting waiting = trace.waiting();
             ClientWatch watch = ClientWatch.start(ctx.req(), ctx.res(), () -> pending.cancel(false));
             try {
                 return pending.get();
