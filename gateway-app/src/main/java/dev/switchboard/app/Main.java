@@ -120,7 +120,8 @@ public final class Main {
         ConfigReload reload = file == null ? null : new ConfigReload(file, ConfigLoader.withEnvironment(env), gateway);
         GatewayServer server;
         try {
-            server = GatewayServer.start(gateway, config.server(), reload == null ? null : reload::reload);
+            server = GatewayServer.start(
+                    gateway, config.server(), config.activity(), reload == null ? null : reload::reload);
         } catch (RuntimeException e) {
             gateway.close();
             throw e;

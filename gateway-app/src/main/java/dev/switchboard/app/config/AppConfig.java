@@ -1,6 +1,7 @@
 package dev.switchboard.app.config;
 
 import dev.switchboard.app.ServerSettings;
+import dev.switchboard.app.activity.ActivitySettings;
 import dev.switchboard.app.config.internal.SwitchboardWriter;
 import dev.switchboard.core.GatewayConfig;
 import java.util.List;
@@ -15,22 +16,34 @@ import java.util.Objects;
  * @param gpus where the gateway learns about GPUs
  * @param warnings settings that were read but are not honoured (llama-swap keys Switchboard does
  *     not support), each naming the file, line and key; shown at start-up
+ * @param activity how much of the traffic the activity view keeps
  */
-public record AppConfig(GatewayConfig gateway, ServerSettings server, GpuSetting gpus, List<String> warnings) {
+public record AppConfig(
+        GatewayConfig gateway,
+        ServerSettings server,
+        GpuSetting gpus,
+        List<String> warnings,
+        ActivitySettings activity) {
 
     public AppConfig {
         Objects.requireNonNull(gateway, "gateway");
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(gpus, "gpus");
+        Objects.requireNonNull(activity, "activity");
         warnings = List.copyOf(warnings);
     }
 
+    /** With the activity log at its defaults. */
+    public AppConfig(GatewayConfig gateway, ServerSettings server, GpuSetting gpus, List<String> warnings) {
+        this(gateway, server, gpus, warnings, ActivitySettings.defaults());
+    }
+
     public AppConfig withGateway(GatewayConfig value) {
-        return new AppConfig(value, server, gpus, warnings);
+        return new AppConfig(value, server, gpus, warnings, activity);
     }
 
     public AppConfig withServer(ServerSettings value) {
-        return new AppConfig(gateway, value, gpus, warnings);
+        return new AppConfig(gateway, value, gpus, warnings, activity);
     }
 
     /**

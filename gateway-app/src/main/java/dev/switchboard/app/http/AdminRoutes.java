@@ -1,35 +1,64 @@
 package dev.switchboard.app.http;
 
+import dev.switchboard.app.activity.ActivityLog;
+import dev.switchboard.app.activity.ActivitySettings;
+import dev.switchboard.app.activity.ModelTimeline;
+import dev.switchboard.app.activity.RequestRecord;
 import dev.switchboard.app.http.internal.EventStreams;
 import dev.switchboard.app.http.internal.Json;
 import dev.switchboard.app.http.metrics.GatewayMetrics;
 import dev.switchboard.core.Gateway;
+import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.process.LogBuffer;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * The operator's API, used by the web UI: models with everything the gateway knows about them,
- * GPUs, event and log streams, load and unload by path, and Prometheus metrics. Model names may
+ * GPUs, a planner dry run, the activity log, event and log streams, load and unload by path, and
+ * Prometheus metrics. Model names may
  * contain slashes (Hugging Face repositories), so they are matched as {@code <model>}.
  */
 final class AdminRoutes {
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
+    private static final int LOG_TAIL = 20;
+
     private final Gateway gateway;
     private final EventStreams streams;
     private final GatewayMetrics metrics;
+    private final ActivityLog activity;
+    private final AdminViews.Observed observed;
 
-    private AdminRoutes(Gateway gateway, EventStreams streams, GatewayMetrics metrics) {
+    private AdminRoutes(
+            Gateway gateway,
+            EventStreams streams,
+            GatewayMetrics metrics,
+            ActivityLog activity,
+            ModelTimeline timeline) {
         this.gateway = gateway;
         this.streams = streams;
         this.metrics = metrics;
+        this.activity = activity;
+        this.observed =
+                new AdminViews.Observed(activity, timeline, gateway.scheduler().idleTtl(), this::logTail);
     }
 
     static void register(
-            RoutesConfig routes, Gateway gateway, ModelProxy proxy, EventStreams streams, GatewayMetrics metrics) {
-        AdminRoutes admin = new AdminRoutes(gateway, streams, metrics);
+            RoutesConfig routes,
+            Gateway gateway,
+            ModelProxy proxy,
+            EventStreams streams,
+            GatewayMetrics metrics,
+            ActivityLog activity,
+            ModelTimeline timeline) {
+        AdminRoutes admin = new AdminRoutes(gateway, streams, metrics, activity, timeline);
         routes.get("/api/models", admin::models);
+        routes.get("/api/models/<model>/plan", admin::plan);
+        routes.get("/api/activity", admin::activity);
+        routes.get("/api/activity/{id}", admin::request);
         routes.post("/api/models/<model>/load", admin::load);
         routes.post("/api/models/<model>/unload", admin::unload);
         routes.get("/api/gpus", admin::gpus);
@@ -46,7 +75,43 @@ final class AdminRoutes {
     }
 
     private void models(Context ctx) {
-        ctx.json(gateway.models().stream().map(AdminViews::model).toList());
+        ctx.json(gateway.models().stream()
+                .map(status -> AdminViews.model(status, observed))
+                .toList());
+    }
+
+    /** A dry run of the planner: what loading the model now would take (see {@link PlanPreview}). */
+    private void plan(Context ctx) throws InterruptedException {
+        ctx.json(PlanPreview.plan(gateway, ctx.pathParam("model")));
+    }
+
+    /** The last requests, newest first, without their bodies. */
+    private void activity(Context ctx) {
+        ActivitySettings settings = activity.settings();
+        ctx.json(new AdminViews.Activity(
+                settings.enabled(),
+                settings.capacity(),
+                settings.capture(),
+                activity.recent().stream().map(AdminViews::request).toList()));
+    }
+
+    /** One kept request with its captured bodies. */
+    private void request(Context ctx) {
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            throw GatewayException.invalidRequest("request id must be a number, got '" + ctx.pathParam("id") + "'");
+        }
+        RequestRecord record = activity.find(id)
+                .orElseThrow(() ->
+                        new GatewayException(404, "not_found_error", "request " + id + " is not in the activity log"));
+        ctx.json(AdminViews.request(record));
+    }
+
+    private List<String> logTail(String model) {
+        List<String> lines = gateway.logs(model).map(LogBuffer::lines).orElse(List.of());
+        return List.copyOf(lines.subList(Math.max(0, lines.size() - LOG_TAIL), lines.size()));
     }
 
     /**
@@ -57,7 +122,7 @@ final class AdminRoutes {
     private void load(Context ctx) {
         String model = gateway.resolve(ctx.pathParam("model")).id();
         ModelCommands.load(gateway, model);
-        ctx.status(202).json(AdminViews.model(gateway.status(model)));
+        ctx.status(202).json(AdminViews.model(gateway.status(model), observed));
     }
 
     /**
@@ -68,17 +133,25 @@ final class AdminRoutes {
     private void unload(Context ctx) {
         String model = gateway.resolve(ctx.pathParam("model")).id();
         ModelCommands.unload(gateway, model);
-        ctx.status(202).json(AdminViews.model(gateway.status(model)));
+        ctx.status(202).json(AdminViews.model(gateway.status(model), observed));
     }
 
     private void gpus(Context ctx) {
         ctx.json(gateway.gpus().stream().map(AdminViews::gpu).toList());
     }
 
-    /** Every gateway event, as JSON, for as long as the client listens. */
+    /** Every gateway and request event, as JSON, for as long as the client listens. */
     private void events(Context ctx) throws IOException, InterruptedException {
-        streams.serve(
-                ctx.res(), stream -> gateway.subscribe(event -> stream.send(Json.write(AdminViews.event(event)))));
+        streams.serve(ctx.res(), stream -> {
+            AutoCloseable models = gateway.subscribe(event -> stream.send(Json.write(AdminViews.event(event))));
+            AutoCloseable requests = activity.subscribe(event -> stream.send(Json.write(AdminViews.event(event))));
+            return () -> {
+                try (models;
+                        requests) {
+                    // both unsubscribed
+                }
+            };
+        });
     }
 
     /** The model's engine output: buffered lines, then live ones, across restarts. */

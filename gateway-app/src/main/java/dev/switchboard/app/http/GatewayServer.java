@@ -1,6 +1,9 @@
 package dev.switchboard.app.http;
 
 import dev.switchboard.app.ServerSettings;
+import dev.switchboard.app.activity.ActivityLog;
+import dev.switchboard.app.activity.ActivitySettings;
+import dev.switchboard.app.activity.ModelTimeline;
 import dev.switchboard.app.http.chat.ConversationRoutes;
 import dev.switchboard.app.http.internal.EventStreams;
 import dev.switchboard.app.http.internal.Json;
@@ -47,13 +50,15 @@ public final class GatewayServer {
     private final Javalin app;
     private final int port;
     private final GatewayMetrics metrics;
+    private final ModelTimeline timeline;
     private final EventStreams streams;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
-    private GatewayServer(Javalin app, GatewayMetrics metrics, EventStreams streams) {
+    private GatewayServer(Javalin app, GatewayMetrics metrics, ModelTimeline timeline, EventStreams streams) {
         this.app = app;
         this.port = app.port();
         this.metrics = metrics;
+        this.timeline = timeline;
         this.streams = streams;
     }
 
@@ -63,23 +68,36 @@ public final class GatewayServer {
      * @throws io.javalin.util.JavalinBindException when the port cannot be bound
      */
     public static GatewayServer start(Gateway gateway, ServerSettings settings) {
-        return start(gateway, settings, null);
+        return start(gateway, settings, ActivitySettings.defaults(), null);
+    }
+
+    /** The same, keeping the last requests as {@code activity} says. */
+    public static GatewayServer start(Gateway gateway, ServerSettings settings, ActivitySettings activitySettings) {
+        return start(gateway, settings, activitySettings, null);
     }
 
     /**
-     * The same, with {@code POST /api/config/reload} calling {@code reload}.
+     * Binds {@code settings.host():settings.port()} and starts serving {@code gateway}, keeping the
+     * last requests as {@code activity} says, with {@code POST /api/config/reload} calling {@code reload}.
      *
      * @param reload re-reads the configuration file and applies it (throwing {@link
      *     dev.switchboard.app.config.ConfigException} for a bad one); null without a file
+     * @throws io.javalin.util.JavalinBindException when the port cannot be bound
      */
-    public static GatewayServer start(Gateway gateway, ServerSettings settings, Supplier<Gateway.ModelChanges> reload) {
-        GatewayMetrics metrics = new GatewayMetrics(gateway);
+    public static GatewayServer start(
+            Gateway gateway,
+            ServerSettings settings,
+            ActivitySettings activitySettings,
+            Supplier<Gateway.ModelChanges> reload) {
+        ActivityLog activity = new ActivityLog(activitySettings);
+        ModelTimeline timeline = new ModelTimeline(gateway);
+        GatewayMetrics metrics = new GatewayMetrics(gateway, activity);
         EventStreams streams = new EventStreams(HEARTBEAT);
         StreamSessions sessions = StreamSessions.withDefaults();
         ModelProxy proxy = new ModelProxy(
                 gateway,
                 settings.maxBodyBytes(),
-                metrics,
+                activity,
                 settings.debugFakeTiming() ? FAKE_DELAY : Duration.ZERO,
                 sessions);
         Javalin app = Javalin.create(config -> {
@@ -93,7 +111,7 @@ public final class GatewayServer {
             OllamaRoutes.register(config.routes, gateway, proxy);
             LlamaSwapRoutes.register(config.routes, gateway, proxy);
             RouterRoutes.register(config.routes, gateway, proxy, settings.maxBodyBytes(), streams);
-            AdminRoutes.register(config.routes, gateway, proxy, streams, metrics);
+            AdminRoutes.register(config.routes, gateway, proxy, streams, metrics, activity, timeline);
             StreamRoutes.register(config.routes, gateway, sessions, settings.maxBodyBytes());
             ConfigRoutes.register(config.routes, reload);
             if (settings.webUi()) {
@@ -109,10 +127,11 @@ public final class GatewayServer {
             app.start(settings.host(), settings.port());
         } catch (RuntimeException e) {
             metrics.close();
+            timeline.close();
             throw e;
         }
         log.info("listening on http://{}:{}/", settings.host(), app.port());
-        return new GatewayServer(app, metrics, streams);
+        return new GatewayServer(app, metrics, timeline, streams);
     }
 
     private static void configure(JavalinConfig config, ServerSettings settings) {
@@ -152,6 +171,7 @@ public final class GatewayServer {
             log.warn("requests still running after {} were cut off: {}", drain, e.getMessage());
         } finally {
             metrics.close();
+            timeline.close();
         }
         log.info("stopped");
     }

@@ -1,6 +1,7 @@
 package dev.switchboard.app.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.app.activity.ActivityLog;
 import dev.switchboard.app.http.internal.BoundedBody;
 import dev.switchboard.app.http.internal.ClientWatch;
 import dev.switchboard.app.http.internal.EngineNotFound;
@@ -8,7 +9,6 @@ import dev.switchboard.app.http.internal.Json;
 import dev.switchboard.app.http.internal.MultipartFields;
 import dev.switchboard.app.http.internal.Responses;
 import dev.switchboard.app.http.internal.ServletResponseSink;
-import dev.switchboard.app.http.metrics.GatewayMetrics;
 import dev.switchboard.app.stream.SessionSink;
 import dev.switchboard.app.stream.StreamSession;
 import dev.switchboard.app.stream.StreamSessions;
@@ -54,16 +54,15 @@ public final class ModelProxy {
 
     private final Gateway gateway;
     private final long maxBodyBytes;
-    private final GatewayMetrics metrics;
+    private final ActivityLog activity;
     private final Duration fakeDelay;
     private final StreamSessions sessions;
 
     /** @param fakeDelay {@link dev.switchboard.app.ServerSettings#debugFakeTiming()}'s pause, or zero */
-    ModelProxy(
-            Gateway gateway, long maxBodyBytes, GatewayMetrics metrics, Duration fakeDelay, StreamSessions sessions) {
+    ModelProxy(Gateway gateway, long maxBodyBytes, ActivityLog activity, Duration fakeDelay, StreamSessions sessions) {
         this.gateway = gateway;
         this.maxBodyBytes = maxBodyBytes;
-        this.metrics = metrics;
+        this.activity = activity;
         this.fakeDelay = fakeDelay;
         this.sessions = sessions;
     }
@@ -103,7 +102,7 @@ public final class ModelProxy {
     private void forward(Context ctx, String name, byte[] body, String conversation)
             throws IOException, InterruptedException {
         ProxyRequest request = request(ctx, ctx.req().getRequestURI(), body);
-        serve(ctx, name, conversation, (lease, sink) -> {
+        serve(ctx, name, body, conversation, (lease, sink) -> {
             EngineNotFound checked = new EngineNotFound(sink, lease.model().id(), ctx.method() + " " + ctx.path());
             gateway.forward(lease, request, checked);
             checked.finish();
@@ -114,36 +113,43 @@ public final class ModelProxy {
      * Serves a request for the model named {@code name} the way every proxied request is served: it
      * waits for the model in the same queue (cancelled if the client hangs up), holds a lease while
      * {@code exchange} talks to the engine, goes through the model's circuit breaker when {@code
-     * exchange} uses {@link Gateway#forward}, and is counted in the metrics with the status the sink
-     * relayed.
+     * exchange} uses {@link Gateway#forward}, and is traced in the activity log (and so the metrics)
+     * with the status the sink relayed.
+     *
+     * @param body the client's request, kept in the activity log when capture is on
      */
-    public void serve(Context ctx, String name, Exchange exchange) throws IOException, InterruptedException {
-        serve(ctx, name, null, exchange);
+    public void serve(Context ctx, String name, byte[] body, Exchange exchange)
+            throws IOException, InterruptedException {
+        serve(ctx, name, body, null, exchange);
     }
 
-    private void serve(Context ctx, String name, String conversation, Exchange exchange)
+    private void serve(Context ctx, String name, byte[] body, String conversation, Exchange exchange)
             throws IOException, InterruptedException {
         if (name == null || name.isEmpty()) {
             throw GatewayException.invalidRequest("model name is missing from the request");
         }
-        ModelDescriptor model = gateway.resolve(name);
-        ApiKeyCheck.requireModel(ctx, model.id());
-        boolean autoload = autoload(ctx);
-        if (!autoload && !gateway.status(model.id()).state().holdsEngine()) {
-            throw GatewayException.invalidRequest("model is not loaded");
-        }
-        long started = System.nanoTime();
+        ActivityLog.Trace trace = activity.begin(name, ctx.endpoint().path, body);
         ServletResponseSink sink = new ServletResponseSink(ctx.res());
         int status = 500;
         // registered before the wait, so that a stop during the model's load cancels this request
         AtomicReference<CompletableFuture<Lease>> waiting = new AtomicReference<>();
-        long ticket = conversation == null
-                ? 0
-                : sessions.remember(
+        long ticket = 0;
+        String modelId = name;
+        try {
+            ModelDescriptor model = gateway.resolve(name);
+            modelId = model.id();
+            trace.model(model.id());
+            ApiKeyCheck.requireModel(ctx, model.id());
+            boolean autoload = autoload(ctx);
+            if (!autoload && !gateway.status(model.id()).state().holdsEngine()) {
+                throw GatewayException.invalidRequest("model is not loaded");
+            }
+            if (conversation != null) {
+                ticket = sessions.remember(
                         conversation,
                         model.id(),
                         () -> Optional.ofNullable(waiting.get()).ifPresent(pending -> pending.cancel(false)));
-        try {
+            }
             if (autoload && !gateway.status(model.id()).state().holdsEngine()) {
                 debugPause();
             }
@@ -152,14 +158,15 @@ public final class ModelProxy {
             if (conversation != null && !sessions.alive(conversation, ticket)) {
                 pending.cancel(false); // stopped before the wait began
             }
-            try (Lease lease = awaitLease(ctx, pending, model.id(), conversation == null)) {
+            try (Lease lease = awaitLease(ctx, trace, pending, model.id(), conversation == null)) {
                 // the test knob's pause once the request holds its model, so the model counts as busy
                 debugPause();
                 log.debug("{} {} -> model '{}' at {}", ctx.method(), ctx.path(), model.id(), lease.baseUri());
+                ResponseSink traced = trace.watch(sink);
                 if (conversation == null) {
-                    exchange.run(lease, sink);
+                    exchange.run(lease, traced);
                 } else {
-                    runInSession(lease, exchange, sink, conversation, ticket);
+                    runInSession(lease, exchange, traced, conversation, ticket);
                 }
                 status = sink.status();
                 finish(sink);
@@ -176,18 +183,17 @@ public final class ModelProxy {
             log.debug("{} {}: the client went away", ctx.method(), ctx.path());
         } catch (IOException e) {
             status = sink.status();
-            log.warn("model '{}': the engine broke off its answer: {}", model.id(), e.getMessage());
-            if (!endStreamWithError(ctx, model.id())) {
+            log.warn("model '{}': the engine broke off its answer: {}", modelId, e.getMessage());
+            if (!endStreamWithError(ctx, modelId)) {
                 Responses.abort(ctx.req(), e);
             }
         } finally {
-            metrics.recordRequest(model.id(), status, Duration.ofNanos(System.nanoTime() - started));
+            trace.finish(status);
         }
     }
 
     /** Relays the answer into the conversation's stream session as well as to the client. */
-    private void runInSession(
-            Lease lease, Exchange exchange, ServletResponseSink sink, String conversation, long ticket)
+    private void runInSession(Lease lease, Exchange exchange, ResponseSink sink, String conversation, long ticket)
             throws IOException, InterruptedException {
         StreamSession session = sessions.begin(conversation, ticket);
         if (session == null) {
@@ -250,13 +256,14 @@ public final class ModelProxy {
      *
      * @throws CancellationException when the client hung up (or a stop came) while waiting
      */
-    private Lease awaitLease(Context ctx, CompletableFuture<Lease> pending, String model, boolean watchClient)
+    private Lease awaitLease(
+            Context ctx, ActivityLog.Trace trace, CompletableFuture<Lease> pending, String model, boolean watchClient)
             throws InterruptedException {
         try {
             if (pending.isDone()) {
                 return pending.get(); // the model was ready: the usual case
             }
-            GatewayMetrics.Waiting waiting = metrics.waiting();
+            ActivityLog.Waiting waiting = trace.waiting();
             ClientWatch watch =
                     watchClient ? ClientWatch.start(ctx.req(), ctx.res(), () -> pending.cancel(false)) : null;
             try {

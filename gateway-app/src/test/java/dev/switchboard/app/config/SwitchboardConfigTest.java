@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import dev.switchboard.app.ServerSettings;
+import dev.switchboard.app.activity.ActivitySettings;
 import dev.switchboard.core.lifecycle.SchedulerConfig;
 import dev.switchboard.core.spi.BackendConfig;
 import dev.switchboard.core.spi.GpuInfo;
@@ -59,6 +60,21 @@ class SwitchboardConfigTest {
 
         assertThat(config.server())
                 .isEqualTo(new ServerSettings("0.0.0.0", 9000, List.of("sk-one", "sk-from-env"), 8L << 20, false));
+    }
+
+    @Test
+    void readsActivitySettingsAndWritesThemBack() {
+        AppConfig config = load("""
+                activity:
+                  enabled: false
+                  size: 50
+                  capture: true
+                  captureSize: 4KiB
+                """);
+
+        assertThat(config.activity()).isEqualTo(new ActivitySettings(false, 50, true, 4096));
+        assertThat(load(config.toYaml()).activity()).isEqualTo(config.activity());
+        assertThat(load("").activity()).isEqualTo(ActivitySettings.defaults());
     }
 
     @Test

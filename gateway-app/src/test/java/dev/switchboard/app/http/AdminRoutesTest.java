@@ -46,7 +46,8 @@ class AdminRoutesTest {
                         TestGateway.simulated(dir, "logged"),
                         TestGateway.simulated(dir, "toggled"),
                         TestGateway.simulated(dir, "announced"),
-                        TestGateway.simulated(dir, "counted")));
+                        TestGateway.simulated(dir, "counted"),
+                        TestGateway.simulated(dir, "traced")));
     }
 
     @AfterAll
@@ -133,6 +134,34 @@ class AdminRoutesTest {
     }
 
     @Test
+    void listsTheLastRequestsWithTheirTokens() throws IOException {
+        gateway.post(
+                "/v1/chat/completions",
+                "{\"model\":\"traced\",\"max_tokens\":2,\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+
+        JsonNode activity = JSON.readTree(gateway.get("/api/activity").body());
+
+        assertThat(activity.path("enabled").asBoolean()).isTrue();
+        JsonNode request = null;
+        for (JsonNode r : activity.path("requests")) {
+            if (r.path("model").asText().equals("traced")) {
+                request = r;
+                break;
+            }
+        }
+        assertThat(request).as("the chat in /api/activity").isNotNull();
+        assertThat(request.path("route").asText()).isEqualTo("/v1/chat/completions");
+        assertThat(request.path("status").asInt()).isEqualTo(200);
+        assertThat(request.path("streamed").asBoolean()).isTrue();
+        assertThat(request.path("completionTokens").asInt()).isEqualTo(2);
+        assertThat(request.path("firstTokenMs").asDouble()).isPositive();
+        assertThat(gateway.get("/api/activity/" + request.path("id").asLong()).statusCode())
+                .isEqualTo(200);
+        assertThat(gateway.get("/api/activity/999999").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void exportsPrometheusMetrics() {
         gateway.post(
                 "/v1/chat/completions",
@@ -143,7 +172,8 @@ class AdminRoutesTest {
         assertThat(metrics.headers().firstValue("content-type"))
                 .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
         assertThat(metrics.body())
-                .contains("switchboard_requests_total{model=\"counted\",status=\"200\"} 1.0")
+                .contains(
+                        "switchboard_requests_total{model=\"counted\",route=\"/v1/chat/completions\",status=\"200\"} 1.0")
                 .contains("switchboard_request_duration_seconds_count{model=\"counted\"} 1")
                 .contains("switchboard_model_starts_total{model=\"counted\"} 1.0")
                 .contains("switchboard_models_loaded ")

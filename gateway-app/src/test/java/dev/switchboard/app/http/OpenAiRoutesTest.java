@@ -164,8 +164,10 @@ class OpenAiRoutesTest {
         }
 
         await().atMost(TestGateway.PATIENCE)
-                .untilAsserted(() -> assertThat(gateway.get("/metrics").body())
-                        .contains("switchboard_requests_total{model=\"sluggish\",status=\"499\"} 1.0"));
+                .untilAsserted(
+                        () -> assertThat(gateway.get("/metrics").body())
+                                .contains(
+                                        "switchboard_requests_total{model=\"sluggish\",route=\"/v1/chat/completions\",status=\"499\"} 1.0"));
         assertThat(gateway.gateway().status("sluggish").state()).isEqualTo(ModelState.STARTING);
     }
 

@@ -1,6 +1,7 @@
 package dev.switchboard.app.config.internal;
 
 import dev.switchboard.app.ServerSettings;
+import dev.switchboard.app.activity.ActivitySettings;
 import dev.switchboard.app.config.AppConfig;
 import dev.switchboard.app.config.GpuSetting;
 import dev.switchboard.core.GatewayConfig;
@@ -27,10 +28,12 @@ import java.util.Set;
  * gpus:      auto | none | [{ id, memory, name }, ...] | { nvidiaSmi: [command...] }
  * backends:  { NAME: { type, ...options } }
  * models:    { ID: { backend, source, ... } }        (see ModelReader)
+ * activity:  { enabled, size, capture, captureSize }  (see ActivityReader)
  * }</pre>
  */
 final class SwitchboardReader {
-    private static final List<String> TOP_LEVEL = List.of("server", "scheduler", "gpus", "backends", "models");
+    private static final List<String> TOP_LEVEL =
+            List.of("server", "scheduler", "gpus", "backends", "models", "activity");
     private static final List<String> SERVER = List.of("host", "port", "apiKeys", "maxBodySize", "webUi", "cors");
     private static final List<String> SCHEDULER =
             List.of("maxLoaded", "queue", "idleTtl", "stopTimeout", "restartBackoff", "autoload", "groups");
@@ -64,7 +67,8 @@ final class SwitchboardReader {
                 new GatewayConfig(scheduler, backends, models),
                 root.get("server").map(node -> server(node, baseDirectory)).orElse(ServerSettings.defaults()),
                 root.get("gpus").map(SwitchboardReader::gpus).orElse(new GpuSetting.Auto()),
-                List.of());
+                List.of(),
+                root.get("activity").map(ActivityReader::read).orElse(ActivitySettings.defaults()));
     }
 
     private static ServerSettings server(YamlNode node, Path baseDirectory) {

@@ -39,6 +39,7 @@ public final class SwitchboardWriter {
         Map<String, Object> models = new LinkedHashMap<>();
         config.gateway().models().forEach(model -> models.put(model.id(), model(model)));
         putUnlessEmpty(root, "models", models);
+        putUnlessEmpty(root, "activity", ActivityReader.write(config.activity()));
         return yaml().dump(root);
     }
 

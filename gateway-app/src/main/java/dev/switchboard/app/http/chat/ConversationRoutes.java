@@ -61,7 +61,7 @@ public final class ConversationRoutes {
             throw GatewayException.invalidRequest("model name is missing from the request");
         }
         String route = ctx.method() + " " + ctx.path();
-        proxy.serve(ctx, name.asText(), (lease, sink) -> {
+        proxy.serve(ctx, name.asText(), body, (lease, sink) -> {
             EngineNotFound nativeRoute = new EngineNotFound(sink, lease.model().id(), route);
             gateway.forward(lease, ModelProxy.request(ctx, ctx.path(), body), nativeRoute);
             if (!nativeRoute.notServed()) {

@@ -82,7 +82,7 @@ public final class LlamaSwapRoutes {
     private void relay(Context ctx, ModelDescriptor model, String rest) throws IOException, InterruptedException {
         byte[] body = proxy.body(ctx);
         ProxyRequest request = ModelProxy.request(ctx, rest, body);
-        proxy.serve(ctx, model.id(), (lease, sink) -> gateway.forward(lease, request, sink));
+        proxy.serve(ctx, model.id(), body, (lease, sink) -> gateway.forward(lease, request, sink));
     }
 
     private Optional<ModelDescriptor> find(String name) {

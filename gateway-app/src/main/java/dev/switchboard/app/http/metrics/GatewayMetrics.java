@@ -1,110 +1,345 @@
 package dev.switchboard.app.http.metrics;
 
+import dev.switchboard.app.activity.ActivityEvent;
+import dev.switchboard.app.activity.ActivityLog;
+import dev.switchboard.app.activity.RequestRecord;
 import dev.switchboard.core.Gateway;
 import dev.switchboard.core.event.GatewayEvent;
+import dev.switchboard.core.lifecycle.GpuUsage;
 import dev.switchboard.core.lifecycle.ModelState;
+import dev.switchboard.core.lifecycle.ModelStatus;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's Prometheus metrics: proxied requests by model and status with their duration,
- * model starts, stops and failures (from gateway events), models loaded and requests waiting for a
- * model. Names in Prometheus form:
+ * The gateway's Prometheus metrics, in Prometheus names (docs/metrics.md lists them all):
  *
  * <ul>
- *   <li>{@code switchboard_requests_total{model,status}}
- *   <li>{@code switchboard_request_duration_seconds{model}} (count, sum, max)
- *   <li>{@code switchboard_model_starts_total{model}}, {@code switchboard_model_stops_total{model}},
- *       {@code switchboard_model_failures_total{model}}
- *   <li>{@code switchboard_models_loaded}, {@code switchboard_requests_waiting}
+ *   <li>requests: {@code switchboard_requests_total{model,route,status}} (a name no model has is
+ *       counted as {@code model="unknown"}), {@code switchboard_request_duration_seconds},
+ *       {@code switchboard_time_to_first_byte_seconds}, {@code switchboard_time_to_first_token_seconds},
+ *       {@code switchboard_queue_wait_seconds} (histograms with buckets);
+ *   <li>tokens from the engines' {@code usage}: {@code switchboard_prompt_tokens_total}, {@code
+ *       switchboard_completion_tokens_total}, {@code switchboard_tokens_per_second};
+ *   <li>models: {@code switchboard_model_starts_total}, {@code switchboard_model_load_duration_seconds},
+ *       {@code switchboard_model_stops_total}, {@code switchboard_model_failures_total}, {@code
+ *       switchboard_model_evictions_total{model,reason}}, {@code switchboard_model_state{model,state}},
+ *       {@code switchboard_models_loaded};
+ *   <li>what an inference gateway routes on (the Gateway API Inference Extension's model-server
+ *       protocol): {@code switchboard_num_requests_waiting} and {@code switchboard_num_requests_running},
+ *       per node and per {@code model};
+ *   <li>GPUs: {@code switchboard_gpu_memory_{total,used,reserved}_bytes{gpu}};
+ *   <li>the JVM and the process ({@code jvm_*}, {@code process_*}, {@code system_*}).
  * </ul>
  */
 public final class GatewayMetrics implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GatewayMetrics.class);
+    private static final String UNKNOWN_MODEL = "unknown";
+    private static final Duration[] LATENCY_BUCKETS =
+            buckets(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300);
+    private static final double[] RATE_BUCKETS = {1, 5, 10, 20, 50, 100, 200, 500, 1000};
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final AtomicInteger waiting = new AtomicInteger();
-    private final AutoCloseable subscription;
+    private final Gateway gateway;
+    private final ActivityLog activity;
+    private final List<AutoCloseable> subscriptions = new ArrayList<>();
+    private final Map<String, Instant> startsAt = new ConcurrentHashMap<>();
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private MultiGauge gpuTotal;
+    private MultiGauge gpuUsed;
+    private MultiGauge gpuReserved;
+    /** Refreshes the per-model and per-GPU rows; run at every scrape. */
+    private Runnable refresh = () -> {};
 
-    /** Starts counting the gateway's model events. */
-    public GatewayMetrics(Gateway gateway) {
+    /** Starts counting the gateway's requests and model events. */
+    public GatewayMetrics(Gateway gateway, ActivityLog activity) {
+        this.gateway = gateway;
+        this.activity = activity;
         Gauge.builder("switchboard.models.loaded", gateway, GatewayMetrics::loaded)
                 .description("models whose engine is running (starting, ready, sleeping or stopping)")
                 .register(registry);
-        Gauge.builder("switchboard.requests.waiting", waiting, AtomicInteger::get)
+        Gauge.builder("switchboard.requests.waiting", activity, ActivityLog::waiting)
                 .description("requests waiting for their model to be ready")
                 .register(registry);
-        this.subscription = gateway.subscribe(this::onEvent);
+        Gauge.builder("switchboard.num.requests.waiting", activity, ActivityLog::waiting)
+                .description("requests queued on this node (Inference Extension TotalQueuedRequests)")
+                .register(registry);
+        Gauge.builder("switchboard.num.requests.running", gateway, GatewayMetrics::running)
+                .description("requests being served on this node (Inference Extension TotalRunningRequests)")
+                .register(registry);
+        gpuGauges();
+        perModelGauges();
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        subscriptions.add(gateway.subscribe(this::onEvent));
+        subscriptions.add(activity.subscribe(this::onActivity));
     }
 
-    /** Counts one proxied request and its duration; status 499 means the client went away. */
-    public void recordRequest(String model, int status, Duration duration) {
-        Counter.builder("switchboard.requests")
-                .description("requests proxied to a model, by HTTP status")
-                .tags("model", model, "status", Integer.toString(status))
-                .register(registry)
-                .increment();
-        Timer.builder("switchboard.request.duration")
-                .description("time from receiving a request to the end of its response, including any load")
-                .tags("model", model)
-                .register(registry)
-                .record(duration);
+    /** Per-model gauges, read from the gateway's model list at every scrape. */
+    private void perModelGauges() {
+        MultiGauge waiting = MultiGauge.builder("switchboard.model.requests.waiting")
+                .description("requests waiting for this model to be ready")
+                .register(registry);
+        MultiGauge running = MultiGauge.builder("switchboard.model.requests.running")
+                .description("requests this model is serving now")
+                .register(registry);
+        MultiGauge state = MultiGauge.builder("switchboard.model.state")
+                .description("1 for the state each model is in (unloaded, starting, ready, sleeping, stopping, failed)")
+                .register(registry);
+        this.refresh = () -> {
+            List<ModelStatus> models = gateway.models();
+            waiting.register(
+                    models.stream()
+                            .map(m -> MultiGauge.Row.of(
+                                    Tags.of("model", m.model().id()),
+                                    activity.waiting(m.model().id())))
+                            .toList(),
+                    true);
+            running.register(
+                    models.stream()
+                            .map(m ->
+                                    MultiGauge.Row.of(Tags.of("model", m.model().id()), m.inFlight()))
+                            .toList(),
+                    true);
+            List<MultiGauge.Row<?>> rows = new ArrayList<>();
+            for (ModelStatus m : models) {
+                for (ModelState s : ModelState.values()) {
+                    rows.add(MultiGauge.Row.of(
+                            Tags.of("model", m.model().id(), "state", lower(s)), m.state() == s ? 1 : 0));
+                }
+            }
+            state.register(rows, true);
+            List<GpuUsage> gpus = gateway.gpus();
+            gpuTotal.register(gpuRows(gpus, u -> u.gpu().totalBytes()), true);
+            gpuUsed.register(gpuRows(gpus, u -> u.gpu().usedBytes()), true);
+            gpuReserved.register(gpuRows(gpus, GpuUsage::reservedBytes), true);
+        };
     }
 
-    /** Marks one request as waiting for its model until the returned handle is closed. */
-    public Waiting waiting() {
-        waiting.incrementAndGet();
-        return waiting::decrementAndGet;
+    private void gpuGauges() {
+        gpuTotal = MultiGauge.builder("switchboard.gpu.memory.total")
+                .baseUnit("bytes")
+                .description("the GPU's memory")
+                .register(registry);
+        gpuUsed = MultiGauge.builder("switchboard.gpu.memory.used")
+                .baseUnit("bytes")
+                .description("memory the GPU reports in use (by any process)")
+                .register(registry);
+        gpuReserved = MultiGauge.builder("switchboard.gpu.memory.reserved")
+                .baseUnit("bytes")
+                .description("memory the gateway's models are placed to take on the GPU")
+                .register(registry);
+    }
+
+    private static List<MultiGauge.Row<?>> gpuRows(
+            List<GpuUsage> gpus, java.util.function.ToLongFunction<GpuUsage> value) {
+        return gpus.stream()
+                .<MultiGauge.Row<?>>map(u -> MultiGauge.Row.of(
+                        Tags.of(
+                                "gpu",
+                                Integer.toString(u.gpu().index()),
+                                "name",
+                                u.gpu().name()),
+                        value.applyAsLong(u)))
+                .toList();
     }
 
     /** The metrics in the Prometheus text exposition format. */
     public String scrape() {
+        try {
+            refresh.run();
+        } catch (RuntimeException e) {
+            log.warn("reading model and GPU gauges failed", e);
+        }
         return registry.scrape();
     }
 
     /** Stops listening to gateway events. */
     @Override
     public void close() {
-        try {
-            subscription.close();
-        } catch (Exception e) {
-            log.warn("unsubscribing metrics from gateway events failed", e);
+        for (AutoCloseable subscription : subscriptions) {
+            try {
+                subscription.close();
+            } catch (Exception e) {
+                log.warn("unsubscribing metrics failed", e);
+            }
         }
+        gc.close();
         registry.close();
+    }
+
+    private void onActivity(ActivityEvent event) {
+        if (!(event instanceof ActivityEvent.Finished finished)) {
+            return;
+        }
+        RequestRecord r = finished.request();
+        String model = r.known() ? r.model() : UNKNOWN_MODEL;
+        Counter.builder("switchboard.requests")
+                .description("requests for a model, by route and HTTP status (499: the client left)")
+                .tags("model", model, "route", r.route(), "status", Integer.toString(r.status()))
+                .register(registry)
+                .increment();
+        if (!r.known()) {
+            return;
+        }
+        timer("switchboard.request.duration", "time from a request's arrival to the end of its answer", model)
+                .record(millis(r.durationMillis()));
+        timer("switchboard.queue.wait", "time a request waited for its model to be ready (loading included)", model)
+                .record(millis(r.queueMillis()));
+        if (r.firstByteMillis() >= 0) {
+            timer("switchboard.time.to.first.byte", "time from a request's arrival to its answer's first byte", model)
+                    .record(millis(r.firstByteMillis()));
+        }
+        if (r.firstTokenMillis() >= 0) {
+            timer(
+                            "switchboard.time.to.first.token",
+                            "time from a streamed request's arrival to its first generated text",
+                            model)
+                    .record(millis(r.firstTokenMillis()));
+        }
+        if (r.promptTokens() >= 0) {
+            Counter.builder("switchboard.prompt.tokens")
+                    .description("prompt tokens, as the engines' usage reports them")
+                    .tags("model", model)
+                    .register(registry)
+                    .increment(r.promptTokens());
+        }
+        if (r.completionTokens() >= 0) {
+            Counter.builder("switchboard.completion.tokens")
+                    .description("generated tokens, as the engines' usage reports them")
+                    .tags("model", model)
+                    .register(registry)
+                    .increment(r.completionTokens());
+        }
+        if (r.tokensPerSecond() > 0) {
+            DistributionSummary.builder("switchboard.tokens.per.second")
+                    .description("generation speed of each request with usage: completion tokens per second")
+                    .tags("model", model)
+                    .serviceLevelObjectives(RATE_BUCKETS)
+                    .register(registry)
+                    .record(r.tokensPerSecond());
+        }
+    }
+
+    private Timer timer(String name, String description, String model) {
+        return Timer.builder(name)
+                .description(description)
+                .tags("model", model)
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(registry);
     }
 
     private void onEvent(GatewayEvent event) {
         if (!(event instanceof GatewayEvent.StateChanged change)) {
             return;
         }
-        String name;
-        if (change.to() == ModelState.READY && change.from() == ModelState.STARTING) {
-            name = "switchboard.model.starts";
+        String model = change.model();
+        if (change.to() == ModelState.STARTING) {
+            startsAt.put(model, change.at());
+        } else if (change.to() == ModelState.READY && change.from() == ModelState.STARTING) {
+            count("switchboard.model.starts", "engine starts that reached ready", model);
+            Instant started = startsAt.remove(model);
+            if (started != null) {
+                Timer.builder("switchboard.model.load.duration")
+                        .description("time from starting an engine to its being ready")
+                        .tags("model", model)
+                        .serviceLevelObjectives(LATENCY_BUCKETS)
+                        .register(registry)
+                        .record(Duration.between(started, change.at()));
+            }
         } else if (change.to() == ModelState.FAILED) {
-            name = "switchboard.model.failures";
+            startsAt.remove(model);
+            count("switchboard.model.failures", "engine starts that failed and engines that crashed", model);
         } else if (change.to() == ModelState.UNLOADED) {
-            name = "switchboard.model.stops";
-        } else {
-            return;
+            count("switchboard.model.stops", "engines stopped", model);
         }
-        Counter.builder(name).tags("model", change.model()).register(registry).increment();
+        if (change.to() == ModelState.STOPPING || change.to() == ModelState.SLEEPING) {
+            Counter.builder("switchboard.model.evictions")
+                    .description("models taken out of service, by reason: capacity (for another model),"
+                            + " idle (ttl), requested, sleep, shutdown, other")
+                    .tags("model", model, "reason", evictionReason(change))
+                    .register(registry)
+                    .increment();
+        }
+    }
+
+    /** The reason in a few fixed words: the gateway's sentence names models and seconds. */
+    static String evictionReason(GatewayEvent.StateChanged change) {
+        String reason = change.reason() == null ? "" : change.reason().toLowerCase(Locale.ROOT);
+        if (change.to() == ModelState.SLEEPING) {
+            return "sleep";
+        }
+        if (reason.startsWith("evict") || reason.startsWith("swapped")) {
+            return "capacity";
+        }
+        if (reason.startsWith("idle")) {
+            return "idle";
+        }
+        if (reason.contains("requested")) {
+            return "requested";
+        }
+        if (reason.contains("shut")) {
+            return "shutdown";
+        }
+        return "other";
+    }
+
+    private void count(String name, String description, String model) {
+        Counter.builder(name)
+                .description(description)
+                .tags("model", model)
+                .register(registry)
+                .increment();
     }
 
     private static double loaded(Gateway gateway) {
         return gateway.models().stream().filter(s -> s.state().holdsEngine()).count();
     }
 
-    /** A request's place among the waiting ones; closing it takes the request out of the count. */
-    @FunctionalInterface
-    public interface Waiting extends AutoCloseable {
-        @Override
-        void close();
+    private static double running(Gateway gateway) {
+        return gateway.models().stream().mapToInt(ModelStatus::inFlight).sum();
+    }
+
+    private static String lower(ModelState state) {
+        return state.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static Duration millis(double value) {
+        return Duration.ofNanos((long) (value * 1e6));
+    }
+
+    private static Duration[] buckets(double... seconds) {
+        Duration[] buckets = new Duration[seconds.length];
+        for (int i = 0; i < seconds.length; i++) {
+            buckets[i] = Duration.ofNanos((long) (seconds[i] * 1e9));
+        }
+        return buckets;
     }
 }

@@ -187,7 +187,7 @@ public final class OllamaRoutes {
             Context ctx, ModelDescriptor model, ObjectNode body, String path, ChatTranslator answers, Runnable leased)
             throws IOException, InterruptedException {
         byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
-        proxy.serve(ctx, model.id(), (lease, sink) -> {
+        proxy.serve(ctx, model.id(), bytes, (lease, sink) -> {
             leased.run();
             ChatRelay relay = new ChatRelay(sink, answers);
             gateway.forward(lease, ModelProxy.request(ctx, path, bytes), relay);

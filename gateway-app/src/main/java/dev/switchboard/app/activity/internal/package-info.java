@@ -1,0 +1,2 @@
+/** Reading token usage and first-token times out of relayed responses. */
+package dev.switchboard.app.activity.internal;
