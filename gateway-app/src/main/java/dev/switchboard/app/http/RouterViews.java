@@ -120,7 +120,8 @@ final class RouterViews {
     /**
      * The event llama.cpp would broadcast for a gateway event: {@code model_status} when a load
      * begins, {@code status_change} for later changes (with the exit code once unloaded and the
-     * progress while loading). Entering {@code STOPPING} has no router counterpart.
+     * progress while loading, the child's model entry as {@code info} once loaded). Entering {@code
+     * STOPPING} has no router counterpart.
      *
      * @param status the model's status now, asked only when an exit code is due
      */
@@ -135,6 +136,13 @@ final class RouterViews {
             }
             case GatewayEvent.StateChanged change -> {
                 data.put("status", value(change.to()));
+                if (change.to() == ModelState.READY) {
+                    // the child's model entry, as the router relays its ready line
+                    status.get()
+                            .map(ModelStatus::engineInfo)
+                            .filter(info -> !info.isEmpty())
+                            .ifPresent(info -> data.put("info", info));
+                }
                 if (!change.to().holdsEngine()) {
                     data.put(
                             "exit_code", status.get().map(RouterViews::exitCode).orElse(0));
