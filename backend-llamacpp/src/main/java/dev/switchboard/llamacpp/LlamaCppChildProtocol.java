@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.spi.ChildProtocol;
 import dev.switchboard.core.spi.ChildSignal;
 import java.io.IOException;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -14,7 +15,8 @@ import java.util.Optional;
  * <p>Current llama.cpp writes {@code cmd_child_to_router:state:{"state":...,"payload":{...}}}:
  * {@code loading} with a payload {@code {"stages":["text_model","mmproj_model"],
  * "current":"text_model","value":0.42}} (each stage runs from 0 to 1, so the overall progress is
- * {@code (index of current + value) / number of stages}), {@code ready}, {@code sleeping}, and
+ * {@code (index of current + value) / number of stages}), {@code ready} (with the model entry the
+ * child's {@code /v1/models} shows, {@code meta} included), {@code sleeping}, and
  * {@code downloading} with {@code {"url":...,"downloaded":n,"total":n}}. Older releases wrote
  * {@code cmd_child_to_router:ready} (also on waking), {@code cmd_child_to_router:sleep} and {@code
  * cmd_child_to_router:info:<json>}, which carries model facts but no state change. Malformed lines
@@ -56,12 +58,18 @@ public final class LlamaCppChildProtocol implements ChildProtocol {
         }
         JsonNode payload = message.path("payload");
         return switch (message.path("state").asText()) {
-            case "loading" -> Optional.of(new ChildSignal.Loading(loadingProgress(payload)));
+            case "loading" -> Optional.of(new ChildSignal.Loading(loadingProgress(payload), info(payload)));
             case "downloading" -> Optional.of(new ChildSignal.Loading(downloadProgress(payload)));
-            case "ready" -> Optional.of(new ChildSignal.Ready());
+            case "ready" -> Optional.of(new ChildSignal.Ready(info(payload)));
             case "sleeping" -> Optional.of(new ChildSignal.Sleeping());
             default -> Optional.empty();
         };
+    }
+
+    /** A payload as it came: a ready child's model entry (empty on a wake-up), a loading child's stages. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> info(JsonNode payload) {
+        return payload.isObject() ? JSON.convertValue(payload, Map.class) : Map.of();
     }
 
     private static double loadingProgress(JsonNode payload) {

@@ -3,6 +3,8 @@ package dev.switchboard.llamacpp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.spi.ChildSignal;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LlamaCppChildProtocolTest {
@@ -16,10 +18,10 @@ class LlamaCppChildProtocolTest {
     }
 
     @Test
-    void readyWithModelInfoIsStillReady() {
+    void readyCarriesTheChildsModelEntry() {
         String line = "cmd_child_to_router:state:{\"state\":\"ready\",\"payload\":{\"model\":\"m\",\"n_ctx\":4096}}";
 
-        assertThat(protocol.parse(line)).contains(new ChildSignal.Ready());
+        assertThat(protocol.parse(line)).contains(new ChildSignal.Ready(Map.of("model", "m", "n_ctx", 4096)));
     }
 
     @Test
@@ -33,7 +35,16 @@ class LlamaCppChildProtocolTest {
         String line = "cmd_child_to_router:state:{\"state\":\"loading\",\"payload\":"
                 + "{\"stages\":[\"text_model\",\"mmproj_model\"],\"current\":\"mmproj_model\",\"value\":0.5}}";
 
-        assertThat(protocol.parse(line)).contains(new ChildSignal.Loading(0.75));
+        assertThat(protocol.parse(line))
+                .contains(new ChildSignal.Loading(
+                        0.75,
+                        Map.of(
+                                "stages",
+                                List.of("text_model", "mmproj_model"),
+                                "current",
+                                "mmproj_model",
+                                "value",
+                                0.5)));
     }
 
     @Test
@@ -41,14 +52,16 @@ class LlamaCppChildProtocolTest {
         String line = "cmd_child_to_router:state:{\"state\":\"loading\",\"payload\":"
                 + "{\"stages\":[\"text_model\"],\"current\":\"text_model\",\"value\":0.25}}";
 
-        assertThat(protocol.parse(line)).contains(new ChildSignal.Loading(0.25));
+        assertThat(protocol.parse(line))
+                .contains(new ChildSignal.Loading(
+                        0.25, Map.of("stages", List.of("text_model"), "current", "text_model", "value", 0.25)));
     }
 
     @Test
     void loadingWithoutValueHasUnknownProgress() {
         String line = "cmd_child_to_router:state:{\"state\":\"loading\",\"payload\":{\"stage\":\"mmproj_model\"}}";
 
-        assertThat(protocol.parse(line)).contains(new ChildSignal.Loading(-1));
+        assertThat(protocol.parse(line)).contains(new ChildSignal.Loading(-1, Map.of("stage", "mmproj_model")));
     }
 
     @Test

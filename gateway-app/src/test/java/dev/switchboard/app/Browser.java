@@ -27,7 +27,7 @@ import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * Debian's headless {@code chromium} driven through its own {@code chromedriver} (both from
- * {@code .ci/setup-ui.sh}); never a downloaded browser or driver, so Selenium Manager is never
+ * {@code .ci/setup.sh}); never a downloaded browser or driver, so Selenium Manager is never
  * asked. Collects everything the page logs as an error: uncaught exceptions, failed loads (404s).
  */
 final class Browser implements AutoCloseable {
@@ -50,7 +50,7 @@ final class Browser implements AutoCloseable {
     static Browser start(Path profile, int width, int height) {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
             throw new IllegalStateException("the web UI tests need Debian's chromium and chromedriver at " + CHROMIUM
-                    + " and " + CHROMEDRIVER + ": run .ci/setup-ui.sh (as root) to install them");
+                    + " and " + CHROMEDRIVER + ": run .ci/setup.sh (as root) to install them");
         }
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());

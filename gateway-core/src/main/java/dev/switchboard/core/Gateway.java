@@ -22,6 +22,7 @@ import dev.switchboard.core.resilience.ModelCircuitBreakers;
 import dev.switchboard.core.spi.Backend;
 import dev.switchboard.core.spi.BackendConfig;
 import dev.switchboard.core.spi.BackendFactory;
+import dev.switchboard.core.spi.LaunchContext;
 import dev.switchboard.core.spi.ModelDescriptor;
 import dev.switchboard.core.spi.ModelPuller;
 import dev.switchboard.core.spi.ModelSource;
@@ -214,14 +215,31 @@ public final class Gateway implements AutoCloseable {
     public List<ModelStatus> models() {
         Map<String, ModelStatus> statuses = manager.statuses();
         return catalog.listed().stream()
-                .map(model -> statuses.getOrDefault(model.id(), unloaded(model)))
+                .map(model -> withCommand(statuses.getOrDefault(model.id(), unloaded(model))))
                 .toList();
+    }
+
+    /**
+     * The status with the command its engine would run when it has never run, as llama.cpp's router
+     * lists a model before its first load: the backend's launch on the CPU with port 0.
+     */
+    private ModelStatus withCommand(ModelStatus status) {
+        Backend backend = backends.get(status.model().backend());
+        if (!status.args().isEmpty() || backend == null) {
+            return status;
+        }
+        try {
+            return status.withArgs(backend.launch(status.model(), Placement.cpu(), new LaunchContext(0, 0))
+                    .command());
+        } catch (RuntimeException e) {
+            return status; // a backend that cannot say before it starts (a missing file, say)
+        }
     }
 
     /** One model's status, by id or alias. */
     public ModelStatus status(String name) {
         ModelDescriptor model = resolve(name);
-        return manager.status(model.id()).orElse(unloaded(model));
+        return withCommand(manager.status(model.id()).orElse(unloaded(model)));
     }
 
     /** Loads a model without a request; completes when it is ready. */
@@ -420,7 +438,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static ModelStatus unloaded(ModelDescriptor model) {
-        return new ModelStatus(model, ModelState.UNLOADED, 0, Placement.cpu(), List.of(), false, null, null, null, -1);
+        return new ModelStatus(
+                model, ModelState.UNLOADED, 0, Placement.cpu(), List.of(), false, null, null, null, -1, Map.of());
     }
 
     private static Map<String, Backend> createBackends(List<BackendConfig> configs, BackendRegistry registry) {

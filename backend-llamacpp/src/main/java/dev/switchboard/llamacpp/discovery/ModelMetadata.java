@@ -22,5 +22,14 @@ public final class ModelMetadata {
     /** The quantization tag from the file name, such as {@code Q4_K_M}. */
     public static final String QUANTIZATION = "quantization";
 
+    /**
+     * The model's options as llama.cpp's router lists them in {@code status.preset}: an INI section
+     * named after the model, without the options the router owns (host, port, alias, tags).
+     */
+    public static final String PRESET_INI = "presetIni";
+
+    /** What the model reads, as a list: {@code text}, then {@code image} and {@code audio} from its projector. */
+    public static final String INPUT_MODALITIES = "inputModalities";
+
     private ModelMetadata() {}
 }

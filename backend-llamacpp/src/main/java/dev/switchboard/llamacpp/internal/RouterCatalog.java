@@ -7,6 +7,8 @@ import dev.switchboard.llamacpp.discovery.HfReference;
 import dev.switchboard.llamacpp.discovery.ModelFiles;
 import dev.switchboard.llamacpp.discovery.ModelMetadata;
 import dev.switchboard.llamacpp.discovery.ModelsDirSource;
+import dev.switchboard.llamacpp.gguf.GgufFile;
+import dev.switchboard.llamacpp.gguf.GgufReader;
 import dev.switchboard.llamacpp.preset.LlamaArg;
 import dev.switchboard.llamacpp.preset.LlamaArgs;
 import dev.switchboard.llamacpp.preset.LlamaBooleans;
@@ -219,6 +221,12 @@ public final class RouterCatalog {
         fromCache.ifPresent(c -> metadata.putAll(c.metadata()));
         metadata.put(ModelMetadata.ORIGIN, model.candidate().origin());
         metadata.put(ModelMetadata.SIZE_BYTES, ModelFiles.totalSize(files));
+        metadata.put(
+                ModelMetadata.PRESET_INI,
+                options.without(RESERVED)
+                        .without(ROUTER_SIDE)
+                        .toIni(model.candidate().id()));
+        metadata.put(ModelMetadata.INPUT_MODALITIES, inputModalities(files, options));
 
         return ModelDescriptor.builder(model.candidate().id(), backend)
                 .aliases(model.aliases())
@@ -238,6 +246,39 @@ public final class RouterCatalog {
                         .map(seconds -> Duration.ofSeconds(Long.parseLong(seconds)))
                         .orElse(DEFAULT_STOP_TIMEOUT))
                 .build();
+    }
+
+    /**
+     * {@code text}, then what the projector reads, from its GGUF header as llama.cpp's {@code
+     * mtmd_get_cap_from_file} tells it: {@code image} and {@code audio}.
+     */
+    private static List<String> inputModalities(List<Path> files, PresetOptions options) {
+        List<String> modalities = new ArrayList<>(List.of("text"));
+        Optional<Path> projector = options.get(LlamaArgs.MMPROJ)
+                .map(Path::of)
+                .or(() -> files.stream()
+                        .filter(f -> f.getFileName().toString().startsWith("mmproj"))
+                        .findFirst())
+                .filter(Files::isRegularFile);
+        if (projector.isEmpty()) {
+            return modalities;
+        }
+        try {
+            GgufFile header = GgufReader.read(projector.get());
+            if (isTrue(header, "clip.has_vision_encoder")) {
+                modalities.add("image");
+            }
+            if (isTrue(header, "clip.has_audio_encoder")) {
+                modalities.add("audio");
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot read projector {}: {}", projector.get(), e.getMessage());
+        }
+        return modalities;
+    }
+
+    private static boolean isTrue(GgufFile header, String key) {
+        return header.value(key).map(v -> Boolean.TRUE.equals(v.value())).orElse(false);
     }
 
     /** The model file's shards and the projector, as far as they exist on this machine. */

@@ -131,4 +131,18 @@ public record PresetOptions(Map<LlamaArg, String> values) {
         });
         return args;
     }
+
+    /**
+     * These options as one INI section, the way llama.cpp's {@code common_preset::to_ini} writes it:
+     * {@code [name]}, then {@code key = value} under each option's main name without its dashes
+     * (a line break in a value escaped with a backslash), then an empty line.
+     */
+    public String toIni(String name) {
+        StringBuilder ini = new StringBuilder("[").append(name).append("]\n");
+        values.forEach((arg, value) -> ini.append(arg.mainName().replaceFirst("^-+", ""))
+                .append(" = ")
+                .append(value.replace("\n", "\\\n"))
+                .append('\n'));
+        return ini.append('\n').toString();
+    }
 }

@@ -40,7 +40,23 @@ public final class GgufFixtures {
         return llamaWriter(shape).write(path);
     }
 
+    /** The values of a tensor, by name and dimensions (innermost first); {@code null} for zeros. */
+    @FunctionalInterface
+    public interface Weights {
+        Weights ZEROS = (name, dimensions) -> null;
+
+        float[] values(String name, long... dimensions);
+    }
+
     public static GgufWriter llamaWriter(Shape shape) {
+        return llamaWriter(shape, Weights.ZEROS);
+    }
+
+    /**
+     * A llama model with every tensor llama.cpp expects; tensors {@code weights} gives values for
+     * are written as F32 (1-D) or F16 (2-D), the others as zeros of the shape's types.
+     */
+    public static GgufWriter llamaWriter(Shape shape, Weights weights) {
         long kvWidth = shape.headSize() * shape.kvHeads();
         GgufWriter writer = new GgufWriter()
                 .putString("general.architecture", "llama")
@@ -53,21 +69,34 @@ public final class GgufFixtures {
                 .putUint32("llama.attention.head_count_kv", shape.kvHeads())
                 .put(
                         "tokenizer.ggml.tokens",
-                        GgufValue.array(GgufValueType.STRING, Collections.nCopies(shape.vocab(), "t")))
-                .tensor("token_embd.weight", shape.weights(), shape.embedding(), shape.vocab());
+                        GgufValue.array(GgufValueType.STRING, Collections.nCopies(shape.vocab(), "t")));
+        Tensors add = (name, type, dimensions) -> {
+            float[] values = weights.values(name, dimensions);
+            if (values == null) {
+                writer.tensor(name, type, dimensions);
+            } else {
+                writer.tensor(name, dimensions.length == 1 ? GgmlType.F32 : GgmlType.F16, values, dimensions);
+            }
+        };
+        add.tensor("token_embd.weight", shape.weights(), shape.embedding(), shape.vocab());
         for (int i = 0; i < shape.layers(); i++) {
             String blk = "blk." + i + ".";
-            writer.tensor(blk + "attn_norm.weight", GgmlType.F32, shape.embedding())
-                    .tensor(blk + "attn_q.weight", shape.weights(), shape.embedding(), shape.embedding())
-                    .tensor(blk + "attn_k.weight", shape.weights(), shape.embedding(), kvWidth)
-                    .tensor(blk + "attn_v.weight", shape.weights(), shape.embedding(), kvWidth)
-                    .tensor(blk + "attn_output.weight", shape.weights(), shape.embedding(), shape.embedding())
-                    .tensor(blk + "ffn_norm.weight", GgmlType.F32, shape.embedding())
-                    .tensor(blk + "ffn_gate.weight", shape.weights(), shape.embedding(), shape.feedForward())
-                    .tensor(blk + "ffn_up.weight", shape.weights(), shape.embedding(), shape.feedForward())
-                    .tensor(blk + "ffn_down.weight", shape.weights(), shape.feedForward(), shape.embedding());
+            add.tensor(blk + "attn_norm.weight", GgmlType.F32, shape.embedding());
+            add.tensor(blk + "attn_q.weight", shape.weights(), shape.embedding(), shape.embedding());
+            add.tensor(blk + "attn_k.weight", shape.weights(), shape.embedding(), kvWidth);
+            add.tensor(blk + "attn_v.weight", shape.weights(), shape.embedding(), kvWidth);
+            add.tensor(blk + "attn_output.weight", shape.weights(), shape.embedding(), shape.embedding());
+            add.tensor(blk + "ffn_norm.weight", GgmlType.F32, shape.embedding());
+            add.tensor(blk + "ffn_gate.weight", shape.weights(), shape.embedding(), shape.feedForward());
+            add.tensor(blk + "ffn_up.weight", shape.weights(), shape.embedding(), shape.feedForward());
+            add.tensor(blk + "ffn_down.weight", shape.weights(), shape.feedForward(), shape.embedding());
         }
-        return writer.tensor("output_norm.weight", GgmlType.F32, shape.embedding())
-                .tensor("output.weight", shape.weights(), shape.embedding(), shape.vocab());
+        add.tensor("output_norm.weight", GgmlType.F32, shape.embedding());
+        add.tensor("output.weight", shape.weights(), shape.embedding(), shape.vocab());
+        return writer;
+    }
+
+    private interface Tensors {
+        void tensor(String name, GgmlType type, long... dimensions);
     }
 }

@@ -17,8 +17,9 @@ import java.util.function.Consumer;
 
 /**
  * Writes valid GGUF files for tests: any metadata, tensor infos laid out the way llama.cpp writes
- * them (each aligned), and a data section of zeros. The data section is made by extending the file,
- * so multi-gigabyte models cost no disk space on file systems with sparse files.
+ * them (each aligned), and a data section of zeros unless a tensor is given values. The data section
+ * is made by extending the file, so multi-gigabyte models cost no disk space on file systems with
+ * sparse files.
  */
 public final class GgufWriter {
 
@@ -26,7 +27,8 @@ public final class GgufWriter {
     private final Map<String, GgufValue> metadata = new LinkedHashMap<>();
     private final List<Tensor> tensors = new ArrayList<>();
 
-    private record Tensor(String name, GgmlType type, long[] dimensions) {}
+    /** A tensor; {@code values} (F32 or F16 only) is {@code null} for zeros. */
+    private record Tensor(String name, GgmlType type, long[] dimensions, float[] values) {}
 
     public GgufWriter version(int value) {
         this.version = value;
@@ -48,18 +50,53 @@ public final class GgufWriter {
 
     /** Adds a tensor; dimensions innermost first, as ggml's {@code ne}. */
     public GgufWriter tensor(String name, GgmlType type, long... dimensions) {
-        tensors.add(new Tensor(name, type, dimensions.clone()));
+        tensors.add(new Tensor(name, type, dimensions.clone(), null));
         return this;
     }
 
-    /** Writes the file: header, padding to the alignment, then zeroed tensor data. */
+    /** Adds an F32 or F16 tensor holding {@code values}, in ggml's order (innermost dimension first). */
+    public GgufWriter tensor(String name, GgmlType type, float[] values, long... dimensions) {
+        if (type != GgmlType.F32 && type != GgmlType.F16) {
+            throw new IllegalArgumentException("values can be written as F32 or F16, not " + type);
+        }
+        if (values.length != Arrays.stream(dimensions).reduce(1, Math::multiplyExact)) {
+            throw new IllegalArgumentException(
+                    name + ": " + values.length + " values for " + Arrays.toString(dimensions));
+        }
+        tensors.add(new Tensor(name, type, dimensions.clone(), values));
+        return this;
+    }
+
+    /** Writes the file: header, padding to the alignment, then the tensor data. */
     public Path write(Path path) throws IOException {
         byte[] header = header();
         Files.write(path, header);
         try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
             file.setLength(align(header.length) + dataSize());
+            long offset = align(header.length);
+            for (Tensor tensor : tensors) {
+                if (tensor.values() != null) {
+                    file.seek(offset);
+                    file.write(encode(tensor));
+                }
+                offset += align(size(tensor));
+            }
         }
         return path;
+    }
+
+    private static byte[] encode(Tensor tensor) {
+        boolean half = tensor.type() == GgmlType.F16;
+        ByteBuffer buffer =
+                ByteBuffer.allocate(tensor.values().length * (half ? 2 : 4)).order(ByteOrder.LITTLE_ENDIAN);
+        for (float value : tensor.values()) {
+            if (half) {
+                buffer.putShort(Float.floatToFloat16(value));
+            } else {
+                buffer.putFloat(value);
+            }
+        }
+        return buffer.array();
     }
 
     /** The header bytes alone, without padding or tensor data. */

@@ -1,6 +1,7 @@
 package dev.switchboard.app.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import dev.switchboard.app.http.internal.BoundedBody;
 import dev.switchboard.app.http.internal.EventStreams;
 import dev.switchboard.app.http.internal.Json;
@@ -120,7 +121,10 @@ final class RouterRoutes {
         props.put("models_autoload", gateway.scheduler().autoload());
         props.put("model_alias", "llama-server");
         props.put("model_path", "none");
-        props.put("default_generation_settings", Map.of("params", Map.of(), "n_ctx", 0));
+        Map<String, Object> generation = new LinkedHashMap<>();
+        generation.put("params", NullNode.getInstance()); // null, as the router has it
+        generation.put("n_ctx", 0);
+        props.put("default_generation_settings", generation);
         props.put("ui_settings", Map.of());
         // llama.cpp's b<build>-<commit> form, which clients parse; the gateway's own version beside it
         props.put("build_info", "b0-switchboard");

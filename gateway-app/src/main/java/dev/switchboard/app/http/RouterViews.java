@@ -22,7 +22,10 @@ final class RouterViews {
     /** {@code {"data":[...],"object":"list"}}, like the router's model list. */
     record ModelList(List<Model> data, String object) {}
 
-    /** One model; {@code created} is the listing time, as llama.cpp has it. */
+    /**
+     * One model; {@code created} is the listing time, as llama.cpp has it. {@code meta} is what the
+     * engine reported about the loaded model ({@code n_ctx}, {@code n_params}, ...), while it runs.
+     */
     record Model(
             String id,
             List<String> aliases,
@@ -30,14 +33,27 @@ final class RouterViews {
             String object,
             @JsonProperty("owned_by") String ownedBy,
             long created,
-            Status status) {}
+            Status status,
+            Architecture architecture,
+            String source,
+            @JsonProperty("can_remove") boolean canRemove,
+            Object meta) {}
 
-    /** {@code exit_code} and {@code failed} appear only for a model whose engine failed. */
+    /**
+     * {@code preset} is the model's options as an INI section; {@code exit_code} and {@code failed}
+     * appear only for a model whose engine failed.
+     */
     record Status(
             String value,
             List<String> args,
+            String preset,
             @JsonProperty("exit_code") Integer exitCode,
             Boolean failed) {}
+
+    /** What the model reads and writes, as OpenRouter-style clients look for it. */
+    record Architecture(
+            @JsonProperty("input_modalities") List<String> inputModalities,
+            @JsonProperty("output_modalities") List<String> outputModalities) {}
 
     /** One {@code /models/sse} message: {@code {"model":..,"event":..,"data":{..}}}. */
     record Event(String model, String event, Map<String, Object> data) {}
@@ -48,6 +64,8 @@ final class RouterViews {
 
     static Model model(ModelStatus status, Instant now) {
         boolean failed = status.failed() && !status.state().holdsEngine();
+        Map<String, Object> metadata = status.model().metadata();
+        String source = source(metadata.get("origin"));
         return new Model(
                 status.model().id(),
                 status.model().aliases().stream().sorted().toList(),
@@ -58,8 +76,32 @@ final class RouterViews {
                 new Status(
                         value(status.state()),
                         status.args(),
+                        metadata.get("presetIni") instanceof String ini ? ini : null,
                         failed ? exitCode(status) : null,
-                        failed ? Boolean.TRUE : null));
+                        failed ? Boolean.TRUE : null),
+                new Architecture(inputModalities(metadata.get("inputModalities")), List.of("text")),
+                source,
+                source.equals("cache"),
+                status.state().holdsEngine() ? status.engineInfo().get("meta") : null);
+    }
+
+    /**
+     * llama.cpp's {@code server_model_source}: where the backend found the model ({@code origin}
+     * metadata); models from anywhere else (configuration) read as {@code preset}, as llama.cpp
+     * reads a model of unknown origin.
+     */
+    private static String source(Object origin) {
+        return switch (String.valueOf(origin)) {
+            case "models-dir" -> "models_dir";
+            case "cache" -> "cache";
+            default -> "preset";
+        };
+    }
+
+    private static List<String> inputModalities(Object listed) {
+        return listed instanceof List<?> list && !list.isEmpty()
+                ? list.stream().map(String::valueOf).toList()
+                : List.of("text");
     }
 
     /**
@@ -78,7 +120,8 @@ final class RouterViews {
     /**
      * The event llama.cpp would broadcast for a gateway event: {@code model_status} when a load
      * begins, {@code status_change} for later changes (with the exit code once unloaded and the
-     * progress while loading). Entering {@code STOPPING} has no router counterpart.
+     * progress while loading, the child's model entry as {@code info} once loaded). Entering {@code
+     * STOPPING} has no router counterpart.
      *
      * @param status the model's status now, asked only when an exit code is due
      */
@@ -93,6 +136,13 @@ final class RouterViews {
             }
             case GatewayEvent.StateChanged change -> {
                 data.put("status", value(change.to()));
+                if (change.to() == ModelState.READY) {
+                    // the child's model entry, as the router relays its ready line
+                    status.get()
+                            .map(ModelStatus::engineInfo)
+                            .filter(info -> !info.isEmpty())
+                            .ifPresent(info -> data.put("info", info));
+                }
                 if (!change.to().holdsEngine()) {
                     data.put(
                             "exit_code", status.get().map(RouterViews::exitCode).orElse(0));
@@ -101,7 +151,10 @@ final class RouterViews {
             }
             case GatewayEvent.LoadProgress progress -> {
                 data.put("status", value(ModelState.STARTING));
-                data.put("progress", Map.of("value", progress.progress()));
+                // the child's own payload, as the router relays it ({"stages", "current", "value"})
+                data.put(
+                        "progress",
+                        progress.detail().isEmpty() ? Map.of("value", progress.progress()) : progress.detail());
                 yield Optional.of(new Event(progress.model(), "status_change", data));
             }
             case GatewayEvent.DownloadProgress download -> {

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * its output in a log file. Closing it kills it and every process it started that is still its
  * descendant.
  */
-final class GatewayProcess implements AutoCloseable {
+public final class GatewayProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
 
     private final Process process;
@@ -37,12 +37,12 @@ final class GatewayProcess implements AutoCloseable {
      * unless {@code env} names one in {@code LLAMA_CACHE}, an empty download cache; waits until it
      * listens.
      */
-    static GatewayProcess start(Path dir, Map<String, String> env, String... args) {
+    public static GatewayProcess start(Path dir, Map<String, String> env, String... args) {
         return start(dir, List.of(), env, args);
     }
 
     /** As {@link #start(Path, Map, String...)}, with {@code jvmOptions} added to the JVM's options. */
-    static GatewayProcess start(Path dir, List<String> jvmOptions, Map<String, String> env, String... args) {
+    public static GatewayProcess start(Path dir, List<String> jvmOptions, Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(SimulatorCommand.JVM_OPTIONS); // a quick start matters more than peak speed here
@@ -81,17 +81,17 @@ final class GatewayProcess implements AutoCloseable {
                         port -> port > 0);
     }
 
-    Process process() {
+    public Process process() {
         return process;
     }
 
     /** A client of its HTTP API. */
-    RouterClient client() {
+    public RouterClient client() {
         return client;
     }
 
     /** What it has printed so far. */
-    String log() {
+    public String log() {
         try {
             return Files.exists(log) ? Files.readString(log) : "";
         } catch (IOException e) {

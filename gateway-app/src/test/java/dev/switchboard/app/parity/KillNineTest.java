@@ -6,10 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.switchboard.app.parity.RouterClient.Reply;
 import dev.switchboard.simulator.JournalEvent;
 import dev.switchboard.simulator.SimulatorCommand;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,12 +71,12 @@ class KillNineTest {
         askForAnAnswer("first");
         askForAnAnswer("second");
         Set<Long> engines = journal.pids();
-        assertThat(engines).hasSize(2).allMatch(KillNineTest::running);
+        assertThat(engines).hasSize(2).allMatch(Pids::running);
 
         gateway.process().destroyForcibly(); // SIGKILL: no shutdown hook, no goodbye to the children
         assertThat(gateway.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
 
-        await().atMost(ORPHAN_LIMIT).untilAsserted(() -> assertThat(engines).noneMatch(KillNineTest::running));
+        await().atMost(ORPHAN_LIMIT).untilAsserted(() -> assertThat(engines).noneMatch(Pids::running));
         // they left by themselves on end-of-file (llama-server's status 1), nobody killed them
         assertThat(journal.exits())
                 .hasSize(2)
@@ -104,14 +101,14 @@ class KillNineTest {
         askForAnAnswer("second");
         Set<Long> engines = journal.pids();
         List<ProcessHandle> family = gateway.process().descendants().toList();
-        assertThat(engines).hasSize(2).allMatch(KillNineTest::running);
+        assertThat(engines).hasSize(2).allMatch(Pids::running);
 
         gateway.process().destroyForcibly();
         assertThat(gateway.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
 
-        await().atMost(ORPHAN_LIMIT).untilAsserted(() -> assertThat(engines).noneMatch(KillNineTest::running));
+        await().atMost(ORPHAN_LIMIT).untilAsserted(() -> assertThat(engines).noneMatch(Pids::running));
         // the guards too
-        await().atMost(ORPHAN_LIMIT).untilAsserted(() -> assertThat(family).noneMatch(p -> running(p.pid())));
+        await().atMost(ORPHAN_LIMIT).untilAsserted(() -> assertThat(family).noneMatch(p -> Pids.running(p.pid())));
     }
 
     @Test
@@ -167,30 +164,10 @@ class KillNineTest {
 
         assertThat(gateway.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(gateway.process().exitValue()).as(gateway.log()).isZero();
-        assertThat(engines).noneMatch(KillNineTest::running);
+        assertThat(engines).noneMatch(Pids::running);
         // each child was asked to exit (status 0), none was left to find end-of-file
         assertThat(journal.exits())
                 .hasSize(2)
                 .allSatisfy(exit -> assertThat(exit.number("code")).hasValue(0));
-    }
-
-    /**
-     * Whether the process still runs. A dead orphan stays a zombie until init reaps it, which some
-     * init processes (a container's) do only every second or so; {@link ProcessHandle#isAlive()}
-     * counts zombies as alive, Linux's {@code /proc/PID/stat} tells them apart.
-     */
-    private static boolean running(long pid) {
-        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            return false;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            char state = stat.charAt(stat.lastIndexOf(')') + 2); // after "PID (COMMAND) "
-            return state != 'Z' && state != 'X';
-        } catch (NoSuchFileException e) {
-            return false; // reaped meanwhile
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -87,6 +87,29 @@ class RouterApiParityTest {
         assertThat(alpha.path("status").path("value").asText()).isEqualTo("unloaded");
     }
 
+    // get_router_models in server-models.cpp: the entry before the model's first load
+    @Test
+    void listsAnUnloadedModelWithTheCommandItWillRunItsPresetAndItsSource() {
+        Path file = ModelsDir.addModel(dir, "alpha-Q8_0");
+        start();
+
+        JsonNode alpha = api.modelEntry("alpha-Q8_0");
+
+        assertThat(alpha.path("source").asText()).isEqualTo("models_dir");
+        assertThat(alpha.path("can_remove").asBoolean()).isFalse();
+        assertThat(alpha.path("architecture").path("input_modalities").toString())
+                .isEqualTo("[\"text\"]");
+        assertThat(alpha.path("architecture").path("output_modalities").toString())
+                .isEqualTo("[\"text\"]");
+        assertThat(alpha.path("status").path("preset").asText()).isEqualTo("[alpha-Q8_0]\nmodel = " + file + "\n\n");
+        List<String> args = new ArrayList<>();
+        alpha.path("status").path("args").forEach(arg -> args.add(arg.asText()));
+        assertThat(args.getFirst()).isEqualTo(dir.resolve("llama-server").toString());
+        assertThat(String.join(" ", args)).contains("--port 0", "--alias alpha-Q8_0", file.toString());
+        assertThat(alpha.has("meta")).isFalse();
+        assertThat(router.journal().events()).isEmpty();
+    }
+
     // test_router_chat_completion_stream[ggml-org/tinygemma3-GGUF:Q8_0-True]
     @Test
     void streamsAChatCompletionFromAModelLoadedOnDemand() {

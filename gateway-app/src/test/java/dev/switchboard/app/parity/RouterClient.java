@@ -24,9 +24,9 @@ import java.util.concurrent.CompletableFuture;
  * What a llama.cpp router client does, over real HTTP (the JDK client) to a gateway on loopback:
  * requests, {@code GET /models} lookups, streamed chats and the model event stream.
  */
-final class RouterClient implements AutoCloseable {
+public final class RouterClient implements AutoCloseable {
     /** How long a request, or a test waiting for something that should happen, may take. */
-    static final Duration PATIENCE = Duration.ofSeconds(30);
+    public static final Duration PATIENCE = Duration.ofSeconds(30);
 
     /** Tokens a {@link #busyChat} asks for; at the simulators' speed they take ~1.5 s. */
     private static final int BUSY_TOKENS = 150;
@@ -39,24 +39,24 @@ final class RouterClient implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
-    RouterClient(int port) {
+    public RouterClient(int port) {
         this.port = port;
     }
 
     /** An HTTP answer: its status and its body as JSON ({@code null} when the body is not JSON). */
-    record Reply(int status, JsonNode body) {
+    public record Reply(int status, JsonNode body) {
         /** The {@code error.message} of an error body. */
-        String errorMessage() {
+        public String errorMessage() {
             return body.path("error").path("message").asText();
         }
 
-        String errorType() {
+        public String errorType() {
             return body.path("error").path("type").asText();
         }
     }
 
     /** A chat completion request for {@code model}, asking for {@code maxTokens} tokens. */
-    static String chat(String model, int maxTokens) {
+    public static String chat(String model, int maxTokens) {
         return chat(model, maxTokens, "");
     }
 
@@ -65,7 +65,7 @@ final class RouterClient implements AutoCloseable {
      *
      * @param fields JSON members, each followed by a comma: {@code "stream":true,}
      */
-    static String chat(String model, int maxTokens, String fields) {
+    public static String chat(String model, int maxTokens, String fields) {
         return "{" + fields + "\"model\":\"" + model + "\",\"max_tokens\":" + maxTokens
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
     }
@@ -74,38 +74,38 @@ final class RouterClient implements AutoCloseable {
      * A chat completion request that keeps {@code model}'s engine busy for a while: the simulated
      * answer runs to its {@code max_tokens} instead of stopping after a few words.
      */
-    static String busyChat(String model) {
+    public static String busyChat(String model) {
         return chat(model, BUSY_TOKENS, "\"ignore_eos\":true,");
     }
 
-    Reply get(String path, String... headers) {
+    public Reply get(String path, String... headers) {
         return reply(send(request(path, headers).GET().build(), HttpResponse.BodyHandlers.ofString()));
     }
 
-    Reply post(String path, String json, String... headers) {
+    public Reply post(String path, String json, String... headers) {
         return reply(send(post(request(path, headers), json), HttpResponse.BodyHandlers.ofString()));
     }
 
     /** Sends a POST in the background. */
-    CompletableFuture<Reply> postAsync(String path, String json) {
+    public CompletableFuture<Reply> postAsync(String path, String json) {
         return http.sendAsync(post(request(path), json), HttpResponse.BodyHandlers.ofString())
                 .thenApply(RouterClient::reply);
     }
 
     /** A GET whose client hangs up if no answer has begun after {@code patience}. */
-    CompletableFuture<Reply> getGivingUpAfter(Duration patience, String path) {
+    public CompletableFuture<Reply> getGivingUpAfter(Duration patience, String path) {
         return http.sendAsync(request(path).timeout(patience).GET().build(), HttpResponse.BodyHandlers.ofString())
                 .thenApply(RouterClient::reply);
     }
 
     /** A POST whose client hangs up if no answer has begun after {@code patience}. */
-    CompletableFuture<Reply> postGivingUpAfter(Duration patience, String path, String json) {
+    public CompletableFuture<Reply> postGivingUpAfter(Duration patience, String path, String json) {
         return http.sendAsync(post(request(path).timeout(patience), json), HttpResponse.BodyHandlers.ofString())
                 .thenApply(RouterClient::reply);
     }
 
     /** A streamed chat completion: the {@code data:} events up to {@code [DONE]}, as JSON. */
-    List<JsonNode> streamChat(String model) {
+    public List<JsonNode> streamChat(String model) {
         HttpResponse<InputStream> response = send(
                 post(request("/v1/chat/completions"), chat(model, 8, "\"stream\":true,")),
                 HttpResponse.BodyHandlers.ofInputStream());
@@ -128,7 +128,7 @@ final class RouterClient implements AutoCloseable {
     }
 
     /** Opens {@code GET /models/sse}; the caller reads its lines and closes it. */
-    BufferedReader openModelEvents() {
+    public BufferedReader openModelEvents() {
         return lines(send(request("/models/sse").GET().build(), HttpResponse.BodyHandlers.ofInputStream()));
     }
 
@@ -138,7 +138,7 @@ final class RouterClient implements AutoCloseable {
     }
 
     /** Loads the model with {@code POST /models/load} and waits until {@code GET /models} says it is loaded. */
-    void loadAndWait(String model, String... headers) {
+    public void loadAndWait(String model, String... headers) {
         Reply load = post("/models/load", "{\"model\":\"" + model + "\"}", headers);
         assertThat(load.status()).as("load %s: %s", model, load.body()).isEqualTo(200);
         assertThat(load.body().path("success").asBoolean()).isTrue();
@@ -146,7 +146,7 @@ final class RouterClient implements AutoCloseable {
     }
 
     /** The ids {@code GET /models} lists ({@code ?reload=1} when asked). */
-    List<String> modelIds(boolean reload) {
+    public List<String> modelIds(boolean reload) {
         return get(reload ? "/models?reload=1" : "/models")
                 .body()
                 .path("data")
@@ -156,12 +156,12 @@ final class RouterClient implements AutoCloseable {
     }
 
     /** {@code status.value} of the model in {@code GET /models}. */
-    String status(String model, String... headers) {
+    public String status(String model, String... headers) {
         return modelEntry(model, headers).path("status").path("value").asText();
     }
 
     /** The model's entry in {@code GET /models}. */
-    JsonNode modelEntry(String model, String... headers) {
+    public JsonNode modelEntry(String model, String... headers) {
         return get("/models", headers)
                 .body()
                 .path("data")
@@ -172,7 +172,7 @@ final class RouterClient implements AutoCloseable {
     }
 
     /** Requests waiting for their model now, from the gateway's Prometheus gauge. */
-    int waitingRequests() {
+    public int waitingRequests() {
         String metrics = send(request("/metrics").GET().build(), HttpResponse.BodyHandlers.ofString())
                 .body();
         return metrics.lines()

@@ -2,6 +2,7 @@ package dev.switchboard.core.event;
 
 import dev.switchboard.core.lifecycle.ModelState;
 import java.time.Instant;
+import java.util.Map;
 
 /** Something that happened to a model, as listeners and the events stream see it. Immutable. */
 public sealed interface GatewayEvent {
@@ -18,8 +19,19 @@ public sealed interface GatewayEvent {
     record StateChanged(String model, ModelState from, ModelState to, String reason, Instant at)
             implements GatewayEvent {}
 
-    /** A loading engine reported its progress in [0, 1]. */
-    record LoadProgress(String model, double progress, Instant at) implements GatewayEvent {}
+    /**
+     * A loading engine reported its progress in [0, 1]; {@code detail} is the engine's own account
+     * (llama.cpp: {@code stages}, {@code current}, {@code value}), or empty.
+     */
+    record LoadProgress(String model, double progress, Map<String, Object> detail, Instant at) implements GatewayEvent {
+        public LoadProgress {
+            detail = Map.copyOf(detail);
+        }
+
+        public LoadProgress(String model, double progress, Instant at) {
+            this(model, progress, Map.of(), at);
+        }
+    }
 
     /** A download advanced; {@code model} is the reference as asked for. */
     record DownloadProgress(String model, String file, long doneBytes, long totalBytes, Instant at)

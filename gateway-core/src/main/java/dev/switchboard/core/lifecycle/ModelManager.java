@@ -688,6 +688,7 @@ public final class ModelManager implements AutoCloseable {
         }
         transition(slot, ModelState.STARTING, reason);
         slot.progress = -1;
+        slot.engineInfo = Map.of();
         slot.output = new LogBuffer(LOG_LINES);
         slot.placement = placement;
         slot.startedAt = System.nanoTime();
@@ -821,6 +822,14 @@ public final class ModelManager implements AutoCloseable {
     }
 
     private void onSignal(Slot slot, ChildSignal signal) {
+        if (signal instanceof ChildSignal.Ready ready && !ready.info().isEmpty()) {
+            lock.lock();
+            try {
+                slot.engineInfo = ready.info(); // a wake-up from sleep says nothing new
+            } finally {
+                unlock();
+            }
+        }
         if (signal instanceof ChildSignal.Loading loading) {
             lock.lock();
             try {
@@ -828,7 +837,8 @@ public final class ModelManager implements AutoCloseable {
             } finally {
                 unlock();
             }
-            events.publish(new GatewayEvent.LoadProgress(slot.model.id(), loading.progress(), Instant.now()));
+            events.publish(new GatewayEvent.LoadProgress(
+                    slot.model.id(), loading.progress(), loading.detail(), Instant.now()));
         }
     }
 
@@ -1048,6 +1058,7 @@ public final class ModelManager implements AutoCloseable {
         Integer exitCode;
         long failedAt;
         double progress = -1;
+        Map<String, Object> engineInfo = Map.of();
         long startedAt;
         Duration reloadCost = Duration.ofSeconds(10);
 
@@ -1070,7 +1081,8 @@ public final class ModelManager implements AutoCloseable {
                     exitCode,
                     failure,
                     lastUsed.equals(Instant.EPOCH) ? null : lastUsed,
-                    progress);
+                    progress,
+                    engineInfo);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.switchboard.core.spi.ModelDescriptor;
 import dev.switchboard.core.spi.Placement;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 
 /**
@@ -13,12 +14,15 @@ import java.util.OptionalInt;
  * @param state its state
  * @param inFlight requests being served now
  * @param placement where it runs ({@link Placement#cpu()} when not on a GPU or not running)
- * @param args the engine command line of its current or last run, empty if never started
+ * @param args the engine command line of its current or last run; before the first run, the one it
+ *     would run with port 0 (as llama.cpp's router lists it), empty when the engine is no process
  * @param failed whether its last start failed or its engine crashed
  * @param exitCode the exit code of its last engine process, when known
  * @param failure what went wrong, when failed
  * @param lastUsed when a request last finished or started on it, or {@code null}
  * @param loadProgress loading progress in [0, 1] while starting, negative when unknown
+ * @param engineInfo what the engine reported about the loaded model when it became ready (llama.cpp
+ *     children: their {@code /v1/models} entry, with {@code meta}), empty before
  */
 public record ModelStatus(
         ModelDescriptor model,
@@ -30,10 +34,28 @@ public record ModelStatus(
         Integer exitCode,
         String failure,
         Instant lastUsed,
-        double loadProgress) {
+        double loadProgress,
+        Map<String, Object> engineInfo) {
 
     public ModelStatus {
         args = List.copyOf(args);
+        engineInfo = Map.copyOf(engineInfo);
+    }
+
+    /** This status with other engine arguments. */
+    public ModelStatus withArgs(List<String> value) {
+        return new ModelStatus(
+                model,
+                state,
+                inFlight,
+                placement,
+                value,
+                failed,
+                exitCode,
+                failure,
+                lastUsed,
+                loadProgress,
+                engineInfo);
     }
 
     public OptionalInt lastExitCode() {

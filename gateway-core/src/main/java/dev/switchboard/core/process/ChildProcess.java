@@ -61,10 +61,10 @@ public final class ChildProcess {
                 output.append(line);
                 log.debug("[{}] {}", modelId, line);
                 spec.protocol().parse(line).ifPresent(signal -> {
+                    signals.accept(signal); // first: what a ready child says is known once it counts as ready
                     if (signal instanceof ChildSignal.Ready) {
                         readySignal.complete(null);
                     }
-                    signals.accept(signal);
                 });
             }
         } catch (IOException e) {
