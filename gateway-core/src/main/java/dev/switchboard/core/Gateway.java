@@ -14,6 +14,7 @@ import dev.switchboard.core.lifecycle.Lease;
 import dev.switchboard.core.lifecycle.ModelManager;
 import dev.switchboard.core.lifecycle.ModelState;
 import dev.switchboard.core.lifecycle.ModelStatus;
+import dev.switchboard.core.lifecycle.SchedulerClock;
 import dev.switchboard.core.lifecycle.SchedulerConfig;
 import dev.switchboard.core.placement.GpuInventory;
 import dev.switchboard.core.process.LogBuffer;
@@ -89,7 +90,14 @@ public final class Gateway implements AutoCloseable {
         this.events = new EventBus();
         this.supervisor = new Supervisor();
         this.manager = new ModelManager(
-                backends, supervisor, http, builder.config.scheduler(), events, builder.gatewayPort, builder.gpus);
+                backends,
+                supervisor,
+                http,
+                builder.config.scheduler(),
+                events,
+                builder.gatewayPort,
+                builder.gpus,
+                SchedulerClock.system());
         this.forwarder = new Forwarder(http);
         if (builder.shutdownHook) {
             shutdownHook = new Thread(this::close, "switchboard-shutdown");
@@ -330,7 +338,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static ModelStatus unloaded(ModelDescriptor model) {
-        return new ModelStatus(model, ModelState.UNLOADED, 0, Placement.cpu(), List.of(), false, null, null, null, -1);
+        return new ModelStatus(
+                model, ModelState.UNLOADED, 0, Placement.cpu(), List.of(), false, null, null, List.of(), null, -1);
     }
 
     private static Map<String, Backend> createBackends(List<BackendConfig> configs, BackendRegistry registry) {

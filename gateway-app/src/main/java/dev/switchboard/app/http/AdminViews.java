@@ -19,7 +19,9 @@ final class AdminViews {
      * One model.
      *
      * @param state the gateway's state, lower case: {@code unloaded}, {@code starting}, {@code
-     *     ready}, {@code sleeping}, {@code stopping}, {@code failed}
+     *     ready}, {@code falling_asleep}, {@code sleeping}, {@code waking}, {@code stopping}, {@code
+     *     failed}
+     * @param lastLines the engine's last output lines when it failed, else empty
      * @param loadProgress loading progress in [0, 1] while starting, absent when unknown
      * @param lastUsed ISO-8601, absent when never used
      */
@@ -34,6 +36,7 @@ final class AdminViews {
             boolean failed,
             Integer exitCode,
             String failure,
+            List<String> lastLines,
             String lastUsed,
             Double loadProgress,
             List<String> args) {}
@@ -82,6 +85,7 @@ final class AdminViews {
                 status.failed(),
                 status.exitCode(),
                 status.failure(),
+                status.lastLines(),
                 status.lastUsed() == null ? null : status.lastUsed().toString(),
                 status.loadProgress() < 0 ? null : status.loadProgress(),
                 status.args());

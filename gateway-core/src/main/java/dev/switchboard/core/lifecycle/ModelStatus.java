@@ -17,6 +17,7 @@ import java.util.OptionalInt;
  * @param failed whether its last start failed or its engine crashed
  * @param exitCode the exit code of its last engine process, when known
  * @param failure what went wrong, when failed
+ * @param lastLines the last lines the engine printed before it failed, empty unless failed
  * @param lastUsed when a request last finished or started on it, or {@code null}
  * @param loadProgress loading progress in [0, 1] while starting, negative when unknown
  */
@@ -29,11 +30,13 @@ public record ModelStatus(
         boolean failed,
         Integer exitCode,
         String failure,
+        List<String> lastLines,
         Instant lastUsed,
         double loadProgress) {
 
     public ModelStatus {
         args = List.copyOf(args);
+        lastLines = List.copyOf(lastLines);
     }
 
     public OptionalInt lastExitCode() {
