@@ -27,6 +27,7 @@ import dev.switchboard.core.spi.ModelDescriptor;
 import dev.switchboard.core.spi.ModelPuller;
 import dev.switchboard.core.spi.ModelSource;
 import dev.switchboard.core.spi.Placement;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -70,7 +71,7 @@ public final class Gateway implements AutoCloseable {
     private final Map<String, Backend> backends;
     private final ModelManager manager;
     private final Forwarder forwarder;
-    private final ModelCircuitBreakers breakers = ModelCircuitBreakers.ofDefaults();
+    private final ModelCircuitBreakers breakers;
     private final EventBus events;
     private final Supervisor supervisor;
     private final Thread shutdownHook;
@@ -88,6 +89,9 @@ public final class Gateway implements AutoCloseable {
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
         this.events = new EventBus();
+        this.breakers = new ModelCircuitBreakers(builder.config.resilience());
+        breakers.onTransition(
+                (model, from, to) -> events.publish(new GatewayEvent.CircuitChanged(model, from, to, Instant.now())));
         this.supervisor = new Supervisor();
         this.manager = new ModelManager(
                 backends,
@@ -97,7 +101,8 @@ public final class Gateway implements AutoCloseable {
                 events,
                 builder.gatewayPort,
                 builder.gpus,
-                SchedulerClock.system());
+                SchedulerClock.system(),
+                breakers::startFailed);
         this.forwarder = new Forwarder(http);
         if (builder.shutdownHook) {
             shutdownHook = new Thread(this::close, "switchboard-shutdown");
@@ -156,16 +161,18 @@ public final class Gateway implements AutoCloseable {
         tried.add(model.id());
         CompletableFuture<Lease> lease;
         try {
-            breakers.check(model.id());
+            breakers.acquirePermission(model.id());
             lease = manager.acquire(model, autoload);
+            // a failed start is counted once by the manager; every other failure to get a lease
+            // says nothing about the model: the permission goes back
+            lease.whenComplete((granted, error) -> {
+                if (error != null) {
+                    breakers.release(model.id());
+                }
+            });
         } catch (GatewayException e) {
             lease = CompletableFuture.failedFuture(e);
         }
-        lease.whenComplete((granted, error) -> {
-            if (error instanceof GatewayException e && e.status() == 500) {
-                breakers.failure(model.id(), e); // the engine failed to start
-            }
-        });
         Object fallback = model.options().get(FALLBACK);
         if (fallback == null) {
             return lease;
@@ -191,39 +198,50 @@ public final class Gateway implements AutoCloseable {
 
     /** Failures of the model itself or of waiting for it; not the client's mistakes. */
     private static boolean canFallBack(GatewayException e) {
-        return e.status() == 429 || (e.status() >= 500 && e.status() != 501);
+        return e.status() == 429 || ModelCircuitBreakers.isFailure(e.status());
     }
 
-    /** Relays a request to the leased engine (see {@link Forwarder#forward}). */
+    /**
+     * Relays a request to the leased engine (see {@link Forwarder#forward}) and reports its outcome
+     * to the model's circuit breaker, timed from the first byte sent to the engine.
+     */
     public void forward(Lease lease, ProxyRequest request, ResponseSink sink) throws IOException, InterruptedException {
         String model = lease.model().id();
+        long started = System.nanoTime();
         try {
             int status = forwarder.forward(lease, request, sink);
-            if (status >= 500) {
-                breakers.failure(model, new IOException("engine answered " + status));
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            if (ModelCircuitBreakers.isFailure(status)) {
+                breakers.failure(model, took, new IOException("engine answered " + status));
             } else {
-                breakers.success(model);
+                breakers.success(model, took);
             }
-        } catch (ClientGoneException e) {
-            throw e; // the client's doing, not the model's
+        } catch (ClientGoneException | InterruptedException e) {
+            breakers.release(model); // the client's doing, not the model's
+            throw e;
         } catch (IOException | GatewayException e) {
-            breakers.failure(model, e);
+            breakers.failure(model, Duration.ofNanos(System.nanoTime() - started), e);
             throw e;
         }
+    }
+
+    /** The state of a model's circuit breaker: {@code CLOSED}, {@code OPEN}, {@code HALF_OPEN}... */
+    public CircuitBreaker.State circuitState(String name) {
+        return breakers.state(resolve(name).id());
     }
 
     /** Every listed model with its runtime status, in catalog order. */
     public List<ModelStatus> models() {
         Map<String, ModelStatus> statuses = manager.statuses();
         return catalog.listed().stream()
-                .map(model -> statuses.getOrDefault(model.id(), unloaded(model)))
+                .map(model -> withCircuit(statuses.getOrDefault(model.id(), unloaded(model))))
                 .toList();
     }
 
     /** One model's status, by id or alias. */
     public ModelStatus status(String name) {
         ModelDescriptor model = resolve(name);
-        return manager.status(model.id()).orElse(unloaded(model));
+        return withCircuit(manager.status(model.id()).orElse(unloaded(model)));
     }
 
     /** Loads a model without a request; completes when it is ready. */
@@ -337,9 +355,24 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    private ModelStatus withCircuit(ModelStatus status) {
+        return status.withCircuit(breakers.state(status.model().id()).name().toLowerCase(java.util.Locale.ROOT));
+    }
+
     private static ModelStatus unloaded(ModelDescriptor model) {
         return new ModelStatus(
-                model, ModelState.UNLOADED, 0, Placement.cpu(), List.of(), false, null, null, List.of(), null, -1);
+                model,
+                ModelState.UNLOADED,
+                0,
+                Placement.cpu(),
+                List.of(),
+                false,
+                null,
+                null,
+                List.of(),
+                null,
+                -1,
+                "closed");
     }
 
     private static Map<String, Backend> createBackends(List<BackendConfig> configs, BackendRegistry registry) {

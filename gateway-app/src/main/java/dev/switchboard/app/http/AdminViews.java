@@ -22,6 +22,7 @@ final class AdminViews {
      *     ready}, {@code falling_asleep}, {@code sleeping}, {@code waking}, {@code stopping}, {@code
      *     failed}
      * @param lastLines the engine's last output lines when it failed, else empty
+     * @param circuit its circuit breaker's state: {@code closed}, {@code open}, {@code half_open}
      * @param loadProgress loading progress in [0, 1] while starting, absent when unknown
      * @param lastUsed ISO-8601, absent when never used
      */
@@ -39,7 +40,8 @@ final class AdminViews {
             List<String> lastLines,
             String lastUsed,
             Double loadProgress,
-            List<String> args) {}
+            List<String> args,
+            String circuit) {}
 
     /** Where a model runs: GPU indexes, the tensor split and bytes reserved per GPU index. */
     record PlacementView(List<Integer> gpus, List<Double> tensorSplit, Map<Integer, Long> bytesPerGpu) {}
@@ -62,6 +64,9 @@ final class AdminViews {
 
     /** A state change on {@code /api/events}; {@code type} is {@code state}. */
     record StateEvent(String type, String model, String from, String to, String reason, String at) {}
+
+    /** A circuit breaker's state change on {@code /api/events}; {@code type} is {@code circuit}. */
+    record CircuitEvent(String type, String model, String from, String to, String at) {}
 
     /** Loading progress on {@code /api/events}; {@code type} is {@code progress}. */
     record ProgressEvent(String type, String model, double progress, String at) {}
@@ -88,7 +93,8 @@ final class AdminViews {
                 status.lastLines(),
                 status.lastUsed() == null ? null : status.lastUsed().toString(),
                 status.loadProgress() < 0 ? null : status.loadProgress(),
-                status.args());
+                status.args(),
+                status.circuit());
     }
 
     static Gpu gpu(GpuUsage usage) {
@@ -114,6 +120,13 @@ final class AdminViews {
                         lower(change.to().name()),
                         change.reason(),
                         change.at().toString());
+            case GatewayEvent.CircuitChanged circuit ->
+                new CircuitEvent(
+                        "circuit",
+                        circuit.model(),
+                        lower(circuit.from().name()),
+                        lower(circuit.to().name()),
+                        circuit.at().toString());
             case GatewayEvent.LoadProgress progress ->
                 new ProgressEvent(
                         "progress",

@@ -102,6 +102,7 @@ final class RouterViews {
                 }
                 yield Optional.of(new Event(change.model(), "status_change", data));
             }
+            case GatewayEvent.CircuitChanged circuit -> Optional.empty(); // llama.cpp has no breakers
             case GatewayEvent.LoadProgress progress -> {
                 data.put("status", value(ModelState.STARTING));
                 data.put("progress", Map.of("value", progress.progress()));

@@ -1,6 +1,7 @@
 package dev.switchboard.core.event;
 
 import dev.switchboard.core.lifecycle.ModelState;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Instant;
 
 /** Something that happened to a model, as listeners and the events stream see it. Immutable. */
@@ -16,6 +17,12 @@ public sealed interface GatewayEvent {
      * @param reason why, in words: {@code request}, {@code evicted for 'b'}, {@code idle for 600s}
      */
     record StateChanged(String model, ModelState from, ModelState to, String reason, Instant at)
+            implements GatewayEvent {}
+
+    /**
+     * A model's circuit breaker changed state ({@code CLOSED}, {@code OPEN}, {@code HALF_OPEN}, ...).
+     */
+    record CircuitChanged(String model, CircuitBreaker.State from, CircuitBreaker.State to, Instant at)
             implements GatewayEvent {}
 
     /** A loading engine reported its progress in [0, 1]. */

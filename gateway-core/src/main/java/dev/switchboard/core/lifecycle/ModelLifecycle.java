@@ -255,6 +255,7 @@ final class ModelLifecycle {
                 failure == null ? null : failure.message(),
                 failure == null ? List.of() : failure.lastLines(),
                 lastUsed.equals(Instant.EPOCH) ? null : lastUsed,
-                progress);
+                progress,
+                "closed");
     }
 }

@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +75,7 @@ public final class ModelManager implements AutoCloseable {
     private final GroupRules groups;
     private final IdlePolicy idle;
     private final WarmTiers warmTiers;
+    private final BiConsumer<String, String> startFailures;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, ModelLifecycle> models = new HashMap<>();
@@ -93,7 +95,8 @@ public final class ModelManager implements AutoCloseable {
             EventBus events,
             IntSupplier gatewayPort,
             GpuInventory inventory,
-            SchedulerClock clock) {
+            SchedulerClock clock,
+            BiConsumer<String, String> startFailures) {
         this.backends = Map.copyOf(backends);
         this.launcher = launcher;
         this.http = http;
@@ -105,6 +108,7 @@ public final class ModelManager implements AutoCloseable {
         this.groups = new GroupRules(config.groups());
         this.idle = new IdlePolicy(config.idleTtl());
         this.warmTiers = new WarmTiers(this.backends);
+        this.startFailures = startFailures;
         clock.every("idle-unload", IDLE_CHECK, this::unloadIdleModels);
         // GPU memory frees some time after an engine exits: while anything waits or moves, re-read
         // it and retry waiting starts; when all is settled, nothing is read
@@ -628,6 +632,8 @@ public final class ModelManager implements AutoCloseable {
         moved(lifecycle, transition, failure.message());
         log.warn(failure.message());
         if (transition == Transition.STARTING_TO_FAILED || transition == Transition.WAKING_TO_FAILED) {
+            // one outcome per start attempt, told before its waiters hear of it
+            completions.add(() -> startFailures.accept(lifecycle.id(), failure.message()));
             queue.failAll(lifecycle.id(), GatewayException.startFailed(failure.message()));
         }
         gpus.released();

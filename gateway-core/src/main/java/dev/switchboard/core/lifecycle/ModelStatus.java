@@ -20,6 +20,8 @@ import java.util.OptionalInt;
  * @param lastLines the last lines the engine printed before it failed, empty unless failed
  * @param lastUsed when a request last finished or started on it, or {@code null}
  * @param loadProgress loading progress in [0, 1] while starting, negative when unknown
+ * @param circuit the model's circuit breaker state, lower case: {@code closed}, {@code open},
+ *     {@code half_open}, ...
  */
 public record ModelStatus(
         ModelDescriptor model,
@@ -32,11 +34,28 @@ public record ModelStatus(
         String failure,
         List<String> lastLines,
         Instant lastUsed,
-        double loadProgress) {
+        double loadProgress,
+        String circuit) {
 
     public ModelStatus {
         args = List.copyOf(args);
         lastLines = List.copyOf(lastLines);
+    }
+
+    public ModelStatus withCircuit(String value) {
+        return new ModelStatus(
+                model,
+                state,
+                inFlight,
+                placement,
+                args,
+                failed,
+                exitCode,
+                failure,
+                lastLines,
+                lastUsed,
+                loadProgress,
+                value);
     }
 
     public OptionalInt lastExitCode() {

@@ -49,6 +49,7 @@ class ModelManagerTest {
     private final List<GatewayEvent.StateChanged> moves = new CopyOnWriteArrayList<>();
     private final CountingInventory inventory = new CountingInventory(10 * GB);
     private final HttpClient http = HttpClient.newHttpClient();
+    private final List<String> startFailures = new CopyOnWriteArrayList<>();
     private ModelManager manager;
 
     private ModelManager manager(SchedulerConfig.Builder config) {
@@ -58,7 +59,15 @@ class ModelManagerTest {
             }
         });
         manager = new ModelManager(
-                Map.of(FakeBackend.NAME, backend), engines, http, config.build(), events, () -> 0, inventory, clock);
+                Map.of(FakeBackend.NAME, backend),
+                engines,
+                http,
+                config.build(),
+                events,
+                () -> 0,
+                inventory,
+                clock,
+                (id, message) -> startFailures.add(id));
         return manager;
     }
 
@@ -98,8 +107,8 @@ class ModelManagerTest {
 
     /** Starts the model and returns it ready and idle. */
     private FakeEngines.Engine ready(ModelDescriptor model) {
-        CompletableFuture<Lease> lease = manager.acquire(model, true);
         int before = engines.of(model.id()).size();
+        CompletableFuture<Lease> lease = manager.acquire(model, true);
         FakeEngines.Engine engine = awaitEngine(model.id(), before + 1);
         engine.becomeReady();
         lease.join().close();
@@ -167,6 +176,7 @@ class ModelManagerTest {
         assertThat(status.state()).isEqualTo(FAILED);
         assertThat(status.exitCode()).isEqualTo(3);
         assertThat(status.lastLines()).contains("fatal: engine gave up");
+        assertThat(startFailures).as("one outcome for the start both waited on").containsExactly("a");
         awaitMoves("a", STARTING, FAILED);
     }
 
