@@ -33,6 +33,7 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -74,36 +75,44 @@ public final class Gateway implements AutoCloseable {
     private final ModelCircuitBreakers breakers;
     private final EventBus events;
     private final Supervisor supervisor;
+    private final HttpClient http;
     private final Thread shutdownHook;
 
     private Gateway(Builder builder) {
         BackendRegistry registry = builder.registry != null ? builder.registry : BackendRegistry.discover();
-        this.backends = createBackends(builder.config.backends(), registry);
-        List<ModelSource> sources = new ArrayList<>();
-        sources.add(new ConfiguredModels(builder.config.models(), backends.keySet()));
-        backends.values().forEach(backend -> sources.addAll(backend.sources()));
-        this.catalog = new Catalog(sources);
-        catalog.reload();
-        HttpClient http = HttpClient.newBuilder()
+        this.backends = Collections.unmodifiableMap(createBackends(builder.config.backends(), registry));
+        this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
-        this.events = new EventBus();
-        this.breakers = new ModelCircuitBreakers(builder.config.resilience());
-        breakers.onTransition(
-                (model, from, to) -> events.publish(new GatewayEvent.CircuitChanged(model, from, to, Instant.now())));
-        this.supervisor = new Supervisor();
-        this.manager = new ModelManager(
-                backends,
-                supervisor,
-                http,
-                builder.config.scheduler(),
-                events,
-                builder.gatewayPort,
-                builder.gpus,
-                SchedulerClock.system(),
-                breakers::startFailed);
-        this.forwarder = new Forwarder(http);
+        try {
+            List<ModelSource> sources = new ArrayList<>();
+            sources.add(new ConfiguredModels(builder.config.models(), backends.keySet()));
+            backends.values().forEach(backend -> sources.addAll(backend.sources()));
+            this.catalog = new Catalog(sources);
+            catalog.reload();
+            this.events = new EventBus();
+            this.breakers = new ModelCircuitBreakers(builder.config.resilience());
+            breakers.onTransition((model, from, to) ->
+                    events.publish(new GatewayEvent.CircuitChanged(model, from, to, Instant.now())));
+            this.supervisor = new Supervisor();
+            this.manager = new ModelManager(
+                    backends,
+                    supervisor,
+                    http,
+                    builder.config.scheduler(),
+                    events,
+                    builder.gatewayPort,
+                    builder.gpus,
+                    SchedulerClock.system(),
+                    breakers::startFailed);
+            this.forwarder = new Forwarder(http);
+        } catch (RuntimeException e) {
+            // a half-built gateway closes what it opened: nobody else holds it
+            backends.values().forEach(Backend::close);
+            http.close();
+            throw e;
+        }
         if (builder.shutdownHook) {
             shutdownHook = new Thread(this::close, "switchboard-shutdown");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -334,7 +343,7 @@ public final class Gateway implements AutoCloseable {
         return manager.config();
     }
 
-    /** The configured backends by name. */
+    /** The configured backends by name, in configuration order; read-only. */
     public Map<String, Backend> backends() {
         return backends;
     }
@@ -346,6 +355,7 @@ public final class Gateway implements AutoCloseable {
         supervisor.close();
         events.close();
         backends.values().forEach(Backend::close);
+        http.close();
         if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -375,17 +385,25 @@ public final class Gateway implements AutoCloseable {
                 "closed");
     }
 
+    /** Creates every configured backend; when one cannot be, closes those already created. */
     private static Map<String, Backend> createBackends(List<BackendConfig> configs, BackendRegistry registry) {
         Map<String, Backend> created = new LinkedHashMap<>();
-        for (BackendConfig config : configs) {
-            BackendFactory factory = registry.factory(config.type())
-                    .orElseThrow(() -> new IllegalArgumentException("backend '" + config.name() + "' has type '"
-                            + config.type() + "', which no jar on the classpath provides; add "
-                            + KNOWN_JARS.getOrDefault(config.type(), "a jar providing it")
-                            + " to the classpath (available types: " + registry.types() + ")"));
-            if (created.put(config.name(), factory.create(config)) != null) {
-                throw new IllegalArgumentException("backend name '" + config.name() + "' is used twice");
+        try {
+            for (BackendConfig config : configs) {
+                BackendFactory factory = registry.factory(config.type())
+                        .orElseThrow(() -> new IllegalArgumentException("backend '" + config.name() + "' has type '"
+                                + config.type() + "', which no jar on the classpath provides; add "
+                                + KNOWN_JARS.getOrDefault(config.type(), "a jar providing it")
+                                + " to the classpath (available types: " + registry.types() + ")"));
+                Backend backend = factory.create(config);
+                if (created.putIfAbsent(config.name(), backend) != null) {
+                    backend.close();
+                    throw new IllegalArgumentException("backend name '" + config.name() + "' is used twice");
+                }
             }
+        } catch (RuntimeException e) {
+            created.values().forEach(Backend::close);
+            throw e;
         }
         return created;
     }

@@ -115,6 +115,14 @@ class ModelManagerTest {
         return engine;
     }
 
+    /** The oldest pending sleep or wake call, once the engine's thread has made it. */
+    private FakeBackend.Call awaitCall(String kind) {
+        await().atMost(PATIENCE)
+                .pollInterval(Duration.ofMillis(1))
+                .until(() -> !backend.pending(kind).isEmpty());
+        return backend.pending(kind).getFirst();
+    }
+
     private void awaitMoves(String id, ModelState... path) {
         await().atMost(PATIENCE)
                 .untilAsserted(() -> assertThat(moves.stream()
@@ -346,7 +354,7 @@ class ModelManagerTest {
         CompletableFuture<Lease> forB = manager.acquire(model("b"), true);
         awaitState("a", FALLING_ASLEEP);
         assertThat(engines.of("b")).isEmpty(); // no start before the memory is free
-        backend.pending("sleep").getFirst().outcome().complete(null);
+        awaitCall("sleep").outcome().complete(null);
 
         awaitState("a", SLEEPING);
         awaitEngine("b", 1).becomeReady();
@@ -355,9 +363,9 @@ class ModelManagerTest {
 
         CompletableFuture<Lease> forA = manager.acquire(model("a"), true);
         awaitState("b", FALLING_ASLEEP);
-        backend.pending("sleep").getFirst().outcome().complete(null);
+        awaitCall("sleep").outcome().complete(null);
         awaitState("a", WAKING);
-        backend.pending("wake").getFirst().outcome().complete(null);
+        awaitCall("wake").outcome().complete(null);
 
         forA.join().close();
         assertThat(engines.of("a")).hasSize(1); // woken, not restarted
@@ -370,15 +378,15 @@ class ModelManagerTest {
         FakeEngines.Engine a = ready(model("a"));
         CompletableFuture<Lease> forB = manager.acquire(model("b"), true);
         awaitState("a", FALLING_ASLEEP);
-        backend.pending("sleep").getFirst().outcome().complete(null);
+        awaitCall("sleep").outcome().complete(null);
         awaitEngine("b", 1).becomeReady();
         forB.join().close();
 
         CompletableFuture<Lease> forA = manager.acquire(model("a"), true);
         awaitState("b", FALLING_ASLEEP);
-        backend.pending("sleep").getFirst().outcome().complete(null);
+        awaitCall("sleep").outcome().complete(null);
         awaitState("a", WAKING);
-        backend.pending("wake").getFirst().outcome().completeExceptionally(new RuntimeException("no memory"));
+        awaitCall("wake").outcome().completeExceptionally(new RuntimeException("no memory"));
 
         assertThat(failure(forA).getMessage()).contains("failed to wake: no memory");
         assertThat(state("a")).isEqualTo(FAILED);
@@ -394,7 +402,7 @@ class ModelManagerTest {
 
         manager.unload("a", "unload requested").join();
         assertThat(state("a")).isEqualTo(UNLOADED);
-        backend.pending("sleep").getFirst().outcome().complete(null); // the sleep answers late
+        awaitCall("sleep").outcome().complete(null); // the sleep answers late
 
         awaitEngine("b", 1).becomeReady();
         forB.join().close();
@@ -416,7 +424,7 @@ class ModelManagerTest {
         manager.unload("b", "unload requested").join();
         FakeEngines.Engine second = ready(model("a"));
 
-        backend.pending("sleep").getFirst().outcome().completeExceptionally(new RuntimeException("gone"));
+        awaitCall("sleep").outcome().completeExceptionally(new RuntimeException("gone"));
 
         await().pollDelay(Duration.ofMillis(50)).atMost(PATIENCE).until(() -> true);
         assertThat(state("a")).isEqualTo(READY);
@@ -433,7 +441,7 @@ class ModelManagerTest {
         awaitState("a", FALLING_ASLEEP);
 
         manager.close();
-        backend.pending("sleep").getFirst().outcome().complete(null);
+        awaitCall("sleep").outcome().complete(null);
 
         assertThat(state("a")).isEqualTo(UNLOADED);
         assertThat(a.stops).hasValue(1);
@@ -447,7 +455,7 @@ class ModelManagerTest {
         awaitState("a", FALLING_ASLEEP);
 
         a.crash(139);
-        backend.pending("sleep").getFirst().outcome().complete(null);
+        awaitCall("sleep").outcome().complete(null);
 
         assertThat(state("a")).isEqualTo(FAILED);
         awaitEngine("b", 1).becomeReady();
