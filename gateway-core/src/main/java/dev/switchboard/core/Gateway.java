@@ -14,6 +14,7 @@ import dev.switchboard.core.lifecycle.Lease;
 import dev.switchboard.core.lifecycle.ModelManager;
 import dev.switchboard.core.lifecycle.ModelState;
 import dev.switchboard.core.lifecycle.ModelStatus;
+import dev.switchboard.core.lifecycle.SchedulerClock;
 import dev.switchboard.core.lifecycle.SchedulerConfig;
 import dev.switchboard.core.placement.GpuInventory;
 import dev.switchboard.core.process.LogBuffer;
@@ -27,11 +28,13 @@ import dev.switchboard.core.spi.ModelDescriptor;
 import dev.switchboard.core.spi.ModelPuller;
 import dev.switchboard.core.spi.ModelSource;
 import dev.switchboard.core.spi.Placement;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -75,29 +78,48 @@ public final class Gateway implements AutoCloseable {
     private final Map<String, Backend> backends;
     private final ModelManager manager;
     private final Forwarder forwarder;
-    private final ModelCircuitBreakers breakers = ModelCircuitBreakers.ofDefaults();
+    private final ModelCircuitBreakers breakers;
     private final EventBus events;
     private final Supervisor supervisor;
+    private final HttpClient http;
     private final Thread shutdownHook;
 
     private Gateway(Builder builder) {
         BackendRegistry registry = builder.registry != null ? builder.registry : BackendRegistry.discover();
-        this.backends = createBackends(builder.config.backends(), registry);
-        List<ModelSource> sources = new ArrayList<>();
-        this.configured = new ConfiguredModels(builder.config.models(), backends.keySet());
-        sources.add(configured);
-        backends.values().forEach(backend -> sources.addAll(backend.sources()));
-        this.catalog = new Catalog(sources);
-        catalog.reload();
-        HttpClient http = HttpClient.newBuilder()
+        this.backends = Collections.unmodifiableMap(createBackends(builder.config.backends(), registry));
+        this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
-        this.events = new EventBus();
-        this.supervisor = new Supervisor();
-        this.manager = new ModelManager(
-                backends, supervisor, http, builder.config.scheduler(), events, builder.gatewayPort, builder.gpus);
-        this.forwarder = new Forwarder(http);
+        try {
+            List<ModelSource> sources = new ArrayList<>();
+            this.configured = new ConfiguredModels(builder.config.models(), backends.keySet());
+            sources.add(configured);
+            backends.values().forEach(backend -> sources.addAll(backend.sources()));
+            this.catalog = new Catalog(sources);
+            catalog.reload();
+            this.events = new EventBus();
+            this.breakers = new ModelCircuitBreakers(builder.config.resilience());
+            breakers.onTransition((model, from, to) ->
+                    events.publish(new GatewayEvent.CircuitChanged(model, from, to, Instant.now())));
+            this.supervisor = new Supervisor();
+            this.manager = new ModelManager(
+                    backends,
+                    supervisor,
+                    http,
+                    builder.config.scheduler(),
+                    events,
+                    builder.gatewayPort,
+                    builder.gpus,
+                    SchedulerClock.system(),
+                    breakers::startFailed);
+            this.forwarder = new Forwarder(http);
+        } catch (RuntimeException e) {
+            // a half-built gateway closes what it opened: nobody else holds it
+            backends.values().forEach(Backend::close);
+            http.close();
+            throw e;
+        }
         if (builder.shutdownHook) {
             shutdownHook = new Thread(this::close, "switchboard-shutdown");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -155,16 +177,18 @@ public final class Gateway implements AutoCloseable {
         tried.add(model.id());
         CompletableFuture<Lease> lease;
         try {
-            breakers.check(model.id());
+            breakers.acquirePermission(model.id());
             lease = manager.acquire(model, autoload);
+            // a failed start is counted once by the manager; every other failure to get a lease
+            // says nothing about the model: the permission goes back
+            lease.whenComplete((granted, error) -> {
+                if (error != null) {
+                    breakers.release(model.id());
+                }
+            });
         } catch (GatewayException e) {
             lease = CompletableFuture.failedFuture(e);
         }
-        lease.whenComplete((granted, error) -> {
-            if (error instanceof GatewayException e && e.status() == 500) {
-                breakers.failure(model.id(), e); // the engine failed to start
-            }
-        });
         Object fallback = model.options().get(FALLBACK);
         if (fallback == null) {
             return lease;
@@ -190,32 +214,43 @@ public final class Gateway implements AutoCloseable {
 
     /** Failures of the model itself or of waiting for it; not the client's mistakes. */
     private static boolean canFallBack(GatewayException e) {
-        return e.status() == 429 || (e.status() >= 500 && e.status() != 501);
+        return e.status() == 429 || ModelCircuitBreakers.isFailure(e.status());
     }
 
-    /** Relays a request to the leased engine (see {@link Forwarder#forward}). */
+    /**
+     * Relays a request to the leased engine (see {@link Forwarder#forward}) and reports its outcome
+     * to the model's circuit breaker, timed from the first byte sent to the engine.
+     */
     public void forward(Lease lease, ProxyRequest request, ResponseSink sink) throws IOException, InterruptedException {
         String model = lease.model().id();
+        long started = System.nanoTime();
         try {
             int status = forwarder.forward(lease, request, sink);
-            if (status >= 500) {
-                breakers.failure(model, new IOException("engine answered " + status));
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            if (ModelCircuitBreakers.isFailure(status)) {
+                breakers.failure(model, took, new IOException("engine answered " + status));
             } else {
-                breakers.success(model);
+                breakers.success(model, took);
             }
-        } catch (ClientGoneException e) {
-            throw e; // the client's doing, not the model's
+        } catch (ClientGoneException | InterruptedException e) {
+            breakers.release(model); // the client's doing, not the model's
+            throw e;
         } catch (IOException | GatewayException e) {
-            breakers.failure(model, e);
+            breakers.failure(model, Duration.ofNanos(System.nanoTime() - started), e);
             throw e;
         }
+    }
+
+    /** The state of a model's circuit breaker: {@code CLOSED}, {@code OPEN}, {@code HALF_OPEN}... */
+    public CircuitBreaker.State circuitState(String name) {
+        return breakers.state(resolve(name).id());
     }
 
     /** Every listed model with its runtime status, in catalog order. */
     public List<ModelStatus> models() {
         Map<String, ModelStatus> statuses = manager.statuses();
         return catalog.listed().stream()
-                .map(model -> withCommand(statuses.getOrDefault(model.id(), unloaded(model))))
+                .map(model -> withCircuit(withCommand(statuses.getOrDefault(model.id(), unloaded(model)))))
                 .toList();
     }
 
@@ -239,7 +274,7 @@ public final class Gateway implements AutoCloseable {
     /** One model's status, by id or alias. */
     public ModelStatus status(String name) {
         ModelDescriptor model = resolve(name);
-        return withCommand(manager.status(model.id()).orElse(unloaded(model)));
+        return withCircuit(withCommand(manager.status(model.id()).orElse(unloaded(model))));
     }
 
     /** Loads a model without a request; completes when it is ready. */
@@ -416,7 +451,7 @@ public final class Gateway implements AutoCloseable {
         return manager.config();
     }
 
-    /** The configured backends by name. */
+    /** The configured backends by name, in configuration order; read-only. */
     public Map<String, Backend> backends() {
         return backends;
     }
@@ -428,6 +463,7 @@ public final class Gateway implements AutoCloseable {
         supervisor.close();
         events.close();
         backends.values().forEach(Backend::close);
+        http.close();
         if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -437,22 +473,46 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private static ModelStatus unloaded(ModelDescriptor model) {
-        return new ModelStatus(
-                model, ModelState.UNLOADED, 0, Placement.cpu(), List.of(), false, null, null, null, -1, Map.of());
+    private ModelStatus withCircuit(ModelStatus status) {
+        return status.withCircuit(breakers.state(status.model().id()).name().toLowerCase(java.util.Locale.ROOT));
     }
 
+    private static ModelStatus unloaded(ModelDescriptor model) {
+        return new ModelStatus(
+                model,
+                ModelState.UNLOADED,
+                0,
+                Placement.cpu(),
+                List.of(),
+                false,
+                null,
+                null,
+                List.of(),
+                null,
+                -1,
+                Map.of(),
+                "closed");
+    }
+
+    /** Creates every configured backend; when one cannot be, closes those already created. */
     private static Map<String, Backend> createBackends(List<BackendConfig> configs, BackendRegistry registry) {
         Map<String, Backend> created = new LinkedHashMap<>();
-        for (BackendConfig config : configs) {
-            BackendFactory factory = registry.factory(config.type())
-                    .orElseThrow(() -> new IllegalArgumentException("backend '" + config.name() + "' has type '"
-                            + config.type() + "', which no jar on the classpath provides; add "
-                            + KNOWN_JARS.getOrDefault(config.type(), "a jar providing it")
-                            + " to the classpath (available types: " + registry.types() + ")"));
-            if (created.put(config.name(), factory.create(config)) != null) {
-                throw new IllegalArgumentException("backend name '" + config.name() + "' is used twice");
+        try {
+            for (BackendConfig config : configs) {
+                BackendFactory factory = registry.factory(config.type())
+                        .orElseThrow(() -> new IllegalArgumentException("backend '" + config.name() + "' has type '"
+                                + config.type() + "', which no jar on the classpath provides; add "
+                                + KNOWN_JARS.getOrDefault(config.type(), "a jar providing it")
+                                + " to the classpath (available types: " + registry.types() + ")"));
+                Backend backend = factory.create(config);
+                if (created.putIfAbsent(config.name(), backend) != null) {
+                    backend.close();
+                    throw new IllegalArgumentException("backend name '" + config.name() + "' is used twice");
+                }
             }
+        } catch (RuntimeException e) {
+            created.values().forEach(Backend::close);
+            throw e;
         }
         return created;
     }

@@ -1,6 +1,7 @@
 package dev.switchboard.core;
 
 import dev.switchboard.core.lifecycle.SchedulerConfig;
+import dev.switchboard.core.resilience.ResilienceConfig;
 import dev.switchboard.core.spi.BackendConfig;
 import dev.switchboard.core.spi.ModelDescriptor;
 import java.util.List;
@@ -13,11 +14,22 @@ import java.util.Objects;
  * @param scheduler scheduling settings
  * @param backends configured backends, each with a unique name
  * @param models explicitly declared models; they win over discovered models with the same id
+ * @param resilience the models' circuit breaker settings
  */
-public record GatewayConfig(SchedulerConfig scheduler, List<BackendConfig> backends, List<ModelDescriptor> models) {
+public record GatewayConfig(
+        SchedulerConfig scheduler,
+        List<BackendConfig> backends,
+        List<ModelDescriptor> models,
+        ResilienceConfig resilience) {
+
+    /** With the default circuit breaker settings. */
+    public GatewayConfig(SchedulerConfig scheduler, List<BackendConfig> backends, List<ModelDescriptor> models) {
+        this(scheduler, backends, models, ResilienceConfig.ofDefaults());
+    }
 
     public GatewayConfig {
         Objects.requireNonNull(scheduler, "scheduler");
+        Objects.requireNonNull(resilience, "resilience");
         backends = List.copyOf(backends);
         models = List.copyOf(models);
     }

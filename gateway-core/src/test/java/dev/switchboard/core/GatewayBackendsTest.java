@@ -43,6 +43,71 @@ class GatewayBackendsTest {
                 .hasMessageContaining(TestEchoBackendFactory.TYPE);
     }
 
+    @Test
+    void handsOutItsBackendsReadOnly() {
+        try (Gateway gateway = gatewayWith(BackendConfig.of("echo", TestEchoBackendFactory.TYPE, Map.of()))) {
+            assertThatThrownBy(() -> gateway.backends().clear()).isInstanceOf(UnsupportedOperationException.class);
+            assertThat(gateway.backends()).containsOnlyKeys("echo");
+        }
+    }
+
+    @Test
+    void aFailingBuildClosesTheBackendsItAlreadyCreated() {
+        List<String> closed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dev.switchboard.core.spi.BackendFactory recording = new dev.switchboard.core.spi.BackendFactory() {
+            @Override
+            public String type() {
+                return "recording";
+            }
+
+            @Override
+            public dev.switchboard.core.spi.Backend create(BackendConfig config) {
+                dev.switchboard.core.spi.Backend echo = new TestEchoBackendFactory().create(config);
+                return new dev.switchboard.core.spi.Backend() {
+                    @Override
+                    public String name() {
+                        return echo.name();
+                    }
+
+                    @Override
+                    public List<dev.switchboard.core.spi.ModelSource> sources() {
+                        return List.of();
+                    }
+
+                    @Override
+                    public dev.switchboard.core.spi.MemoryEstimate estimate(
+                            dev.switchboard.core.spi.ModelDescriptor model) {
+                        return echo.estimate(model);
+                    }
+
+                    @Override
+                    public dev.switchboard.core.spi.LaunchSpec launch(
+                            dev.switchboard.core.spi.ModelDescriptor model,
+                            dev.switchboard.core.spi.Placement placement,
+                            dev.switchboard.core.spi.LaunchContext context) {
+                        return echo.launch(model, placement, context);
+                    }
+
+                    @Override
+                    public void close() {
+                        closed.add(config.name());
+                    }
+                };
+            }
+        };
+        List<BackendConfig> backends = List.of(
+                BackendConfig.of("first", "recording", Map.of()), BackendConfig.of("second", "tensorrt", Map.of()));
+
+        assertThatThrownBy(() -> Gateway.builder()
+                        .registry(dev.switchboard.core.backend.BackendRegistry.of(List.of(recording)))
+                        .config(new GatewayConfig(SchedulerConfig.ofDefaults(), backends, List.of()))
+                        .shutdownHook(false)
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'tensorrt'");
+        assertThat(closed).containsExactly("first");
+    }
+
     private static Gateway gatewayWith(BackendConfig backend) {
         return Gateway.builder()
                 .config(new GatewayConfig(SchedulerConfig.ofDefaults(), List.of(backend), List.of()))

@@ -27,7 +27,10 @@ final class AdminViews {
      * One model.
      *
      * @param state the gateway's state, lower case: {@code unloaded}, {@code starting}, {@code
-     *     ready}, {@code sleeping}, {@code stopping}, {@code failed}
+     *     ready}, {@code falling_asleep}, {@code sleeping}, {@code waking}, {@code stopping}, {@code
+     *     failed}
+     * @param lastLines the engine's last output lines when it failed, else empty
+     * @param circuit its circuit breaker's state: {@code closed}, {@code open}, {@code half_open}
      * @param loadProgress loading progress in [0, 1] while starting, absent when unknown
      * @param lastUsed ISO-8601, absent when never used
      * @param queued requests waiting for it to be ready
@@ -50,6 +53,7 @@ final class AdminViews {
             boolean failed,
             Integer exitCode,
             String failure,
+            List<String> lastLines,
             String lastUsed,
             Double loadProgress,
             List<String> args,
@@ -60,7 +64,8 @@ final class AdminViews {
             long memoryBytes,
             Long ttlSeconds,
             boolean warm,
-            List<String> logTail) {}
+            List<String> logTail,
+            String circuit) {}
 
     /** Where a model runs: GPU indexes, the tensor split and bytes reserved per GPU index. */
     record PlacementView(List<Integer> gpus, List<Double> tensorSplit, Map<Integer, Long> bytesPerGpu) {}
@@ -116,6 +121,9 @@ final class AdminViews {
     /** A state change on {@code /api/events}; {@code type} is {@code state}. */
     record StateEvent(String type, String model, String from, String to, String reason, String at) {}
 
+    /** A circuit breaker's state change on {@code /api/events}; {@code type} is {@code circuit}. */
+    record CircuitEvent(String type, String model, String from, String to, String at) {}
+
     /** Loading progress on {@code /api/events}; {@code type} is {@code progress}. */
     record ProgressEvent(String type, String model, double progress, String at) {}
 
@@ -144,6 +152,7 @@ final class AdminViews {
                 status.failed(),
                 status.exitCode(),
                 status.failure(),
+                status.lastLines(),
                 status.lastUsed() == null ? null : status.lastUsed().toString(),
                 status.loadProgress() < 0 ? null : status.loadProgress(),
                 status.args(),
@@ -157,7 +166,8 @@ final class AdminViews {
                 memory,
                 ttlLeft(status, observed.idleTtl()),
                 status.state() == ModelState.SLEEPING,
-                status.failed() ? observed.logTail().apply(id) : List.of());
+                status.failed() ? observed.logTail().apply(id) : List.of(),
+                status.circuit());
     }
 
     /** Seconds until an idle ready model unloads; null when it is busy, not ready, or has no TTL. */
@@ -244,6 +254,13 @@ final class AdminViews {
                         lower(change.to().name()),
                         change.reason(),
                         change.at().toString());
+            case GatewayEvent.CircuitChanged circuit ->
+                new CircuitEvent(
+                        "circuit",
+                        circuit.model(),
+                        lower(circuit.from().name()),
+                        lower(circuit.to().name()),
+                        circuit.at().toString());
             case GatewayEvent.LoadProgress progress ->
                 new ProgressEvent(
                         "progress",

@@ -165,7 +165,7 @@ final class RouterRoutes {
 
     /** llama.cpp's {@code is_running}: loading, loaded or sleeping. */
     private static boolean isRunning(ModelState state) {
-        return state == ModelState.STARTING || state == ModelState.READY || state == ModelState.SLEEPING;
+        return state.holdsEngine() && state != ModelState.STOPPING;
     }
 
     private static GatewayException notFound(int status, String type) {

@@ -111,9 +111,9 @@ final class RouterViews {
     static String value(ModelState state) {
         return switch (state) {
             case UNLOADED, FAILED -> "unloaded";
-            case STARTING -> "loading";
+            case STARTING, WAKING -> "loading";
             case READY, STOPPING -> "loaded";
-            case SLEEPING -> "sleeping";
+            case FALLING_ASLEEP, SLEEPING -> "sleeping";
         };
     }
 
@@ -121,16 +121,19 @@ final class RouterViews {
      * The event llama.cpp would broadcast for a gateway event: {@code model_status} when a load
      * begins, {@code status_change} for later changes (with the exit code once unloaded and the
      * progress while loading, the child's model entry as {@code info} once loaded). Entering {@code
-     * STOPPING} has no router counterpart.
+     * STOPPING}, and moves the router's status words do not tell apart (falling asleep, then
+     * asleep), have no router counterpart.
      *
      * @param status the model's status now, asked only when an exit code is due
      */
     static Optional<Event> event(GatewayEvent event, Supplier<Optional<ModelStatus>> status) {
         Map<String, Object> data = new LinkedHashMap<>();
         return switch (event) {
-            case GatewayEvent.StateChanged change when change.to() == ModelState.STOPPING -> Optional.empty();
             case GatewayEvent.StateChanged change
-            when change.to() == ModelState.STARTING -> {
+            when change.to() == ModelState.STOPPING || value(change.from()).equals(value(change.to())) ->
+                Optional.empty();
+            case GatewayEvent.StateChanged change
+            when change.to() == ModelState.STARTING || change.to() == ModelState.WAKING -> {
                 data.put("status", value(change.to()));
                 yield Optional.of(new Event(change.model(), "model_status", data));
             }
@@ -149,6 +152,7 @@ final class RouterViews {
                 }
                 yield Optional.of(new Event(change.model(), "status_change", data));
             }
+            case GatewayEvent.CircuitChanged circuit -> Optional.empty(); // llama.cpp has no breakers
             case GatewayEvent.LoadProgress progress -> {
                 data.put("status", value(ModelState.STARTING));
                 // the child's own payload, as the router relays it ({"stages", "current", "value"})

@@ -140,13 +140,13 @@ class KillNineTest {
                         == 3);
         Set<Long> engines = journal.pids();
         List<ProcessHandle> family = gateway.process().descendants().toList();
-        assertThat(engines).hasSize(3).allMatch(KillNineTest::running);
+        assertThat(engines).hasSize(3).allMatch(Pids::running);
 
         gateway.process().destroyForcibly();
         assertThat(gateway.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
 
-        await().atMost(ORPHAN_LIMIT).untilAsserted(() -> assertThat(engines).noneMatch(KillNineTest::running));
-        await().atMost(ORPHAN_LIMIT).untilAsserted(() -> assertThat(family).noneMatch(p -> running(p.pid())));
+        await().atMost(ORPHAN_LIMIT).untilAsserted(() -> assertThat(engines).noneMatch(Pids::running));
+        await().atMost(ORPHAN_LIMIT).untilAsserted(() -> assertThat(family).noneMatch(p -> Pids.running(p.pid())));
         // the clients were cut off, none was left hanging
         for (CompletableFuture<Reply> reply : load) {
             assertThat(reply).failsWithin(Duration.ofSeconds(10));

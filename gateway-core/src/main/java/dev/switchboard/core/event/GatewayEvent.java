@@ -1,6 +1,7 @@
 package dev.switchboard.core.event;
 
 import dev.switchboard.core.lifecycle.ModelState;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Instant;
 import java.util.Map;
 
@@ -17,6 +18,12 @@ public sealed interface GatewayEvent {
      * @param reason why, in words: {@code request}, {@code evicted for 'b'}, {@code idle for 600s}
      */
     record StateChanged(String model, ModelState from, ModelState to, String reason, Instant at)
+            implements GatewayEvent {}
+
+    /**
+     * A model's circuit breaker changed state ({@code CLOSED}, {@code OPEN}, {@code HALF_OPEN}, ...).
+     */
+    record CircuitChanged(String model, CircuitBreaker.State from, CircuitBreaker.State to, Instant at)
             implements GatewayEvent {}
 
     /**

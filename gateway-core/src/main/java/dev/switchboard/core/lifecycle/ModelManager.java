@@ -1,33 +1,35 @@
 package dev.switchboard.core.lifecycle;
 
+import static dev.switchboard.core.lifecycle.ModelState.FALLING_ASLEEP;
+import static dev.switchboard.core.lifecycle.ModelState.READY;
+import static dev.switchboard.core.lifecycle.ModelState.SLEEPING;
+import static dev.switchboard.core.lifecycle.ModelState.STARTING;
+import static dev.switchboard.core.lifecycle.ModelState.STOPPING;
+import static dev.switchboard.core.lifecycle.ModelState.UNLOADED;
+import static dev.switchboard.core.lifecycle.ModelState.WAKING;
+
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.event.EventBus;
 import dev.switchboard.core.event.GatewayEvent;
-import dev.switchboard.core.placement.FootprintLedger;
+import dev.switchboard.core.lifecycle.ModelLifecycle.Failure;
+import dev.switchboard.core.lifecycle.ModelLifecycle.Transition;
 import dev.switchboard.core.placement.GpuInventory;
-import dev.switchboard.core.placement.LoadedModel;
-import dev.switchboard.core.placement.NewModel;
-import dev.switchboard.core.placement.PlanRequest;
 import dev.switchboard.core.placement.PlanResult;
 import dev.switchboard.core.placement.Planner;
-import dev.switchboard.core.process.ChildProcess;
+import dev.switchboard.core.process.EngineLauncher;
+import dev.switchboard.core.process.EngineProcess;
 import dev.switchboard.core.process.LogBuffer;
 import dev.switchboard.core.process.StartFailure;
 import dev.switchboard.core.process.Supervisor;
 import dev.switchboard.core.spi.Backend;
-import dev.switchboard.core.spi.ByteSizes;
 import dev.switchboard.core.spi.ChildSignal;
-import dev.switchboard.core.spi.GpuInfo;
 import dev.switchboard.core.spi.LaunchContext;
 import dev.switchboard.core.spi.LaunchSpec;
-import dev.switchboard.core.spi.MemoryEstimate;
 import dev.switchboard.core.spi.ModelDescriptor;
 import dev.switchboard.core.spi.Placement;
 import dev.switchboard.core.spi.WarmTier;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -35,90 +37,82 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single writer of model state. Every transition happens under one lock; slow work (spawning,
- * readiness, stopping) runs on virtual threads and re-enters the lock to record its outcome.
+ * The single writer of model state: admits requests (a FIFO queue with one entry per model), asks
+ * the planner where a model goes and what must make room, and drives each model's {@link
+ * ModelLifecycle}. Every transition happens under one lock; slow work (spawning, readiness,
+ * sleeping, stopping) runs on virtual threads and re-enters the lock to record its outcome, which
+ * applies only if the model did not move meanwhile. Futures complete after the lock is released.
  *
  * <ul>
  *   <li>Single flight: one start per model; every request waiting for it shares the outcome.
- *   <li>Capacity is reserved when a start is decided, so concurrent cold requests never overbook
- *       the loaded limit.
- *   <li>Waiting requests form a bounded FIFO queue with one entry per model; a full queue gives 429,
- *       a wait past the queue timeout 503. A waiter that leaves causes no eviction.
- *   <li>Only idle models are evicted, least recently used first; a model just started for waiting
- *       requests is leased to them before anyone else can see it idle.
- *   <li>A stopping model takes no new requests: they wait for its next start.
+ *   <li>Capacity is reserved when a start is decided, so concurrent cold requests never overbook.
+ *   <li>A full queue gives 429, a wait past the queue timeout 503; a waiter that leaves causes no
+ *       eviction.
+ *   <li>Only idle models are evicted; a model just started for waiting requests is leased to them
+ *       before anyone else can see it idle. A stopping model takes no new requests.
  * </ul>
  */
 public final class ModelManager implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ModelManager.class);
-    private static final int LOG_LINES = 500;
-    private static final Duration RELEASE_SETTLE = Duration.ofSeconds(5);
+    private static final Duration IDLE_CHECK = Duration.ofSeconds(1);
+    private static final Duration GPU_CHECK = Duration.ofMillis(250);
 
     private final Map<String, Backend> backends;
-    private final Supervisor supervisor;
+    private final EngineLauncher launcher;
     private final HttpClient http;
     private final SchedulerConfig config;
     private final EventBus events;
     private final IntSupplier gatewayPort;
-    private final GpuInventory inventory;
-    private final FootprintLedger footprints = new FootprintLedger();
-    private final Map<String, MemoryEstimate> estimates = new ConcurrentHashMap<>();
-    private volatile List<GpuInfo> gpus = List.of();
+    private final SchedulerClock clock;
+    private final GpuReadings gpus;
+    private final GroupRules groups;
+    private final IdlePolicy idle;
+    private final WarmTiers warmTiers;
+    private final BiConsumer<String, String> startFailures;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private final Map<String, Slot> slots = new HashMap<>();
-    private final ArrayDeque<Demand> queue = new ArrayDeque<>();
-    private final ScheduledExecutorService timers;
-    private int waiting;
-    private boolean closed;
-    private boolean pumping;
+    private final Map<String, ModelLifecycle> models = new HashMap<>();
     /** Futures to complete once the lock is released, so no caller's callback runs under it. */
     private final List<Runnable> completions = new ArrayList<>();
 
-    private volatile long lastRelease = System.nanoTime() - RELEASE_SETTLE.toNanos();
-    private volatile long lastReading;
-    /** Whether an engine is starting, so the timer also reads memory per process. */
-    private volatile boolean starting;
-
-    private Map<Long, Long> memoryByPid = Map.of();
+    private final WaitQueue queue = new WaitQueue(completions);
+    private boolean closed;
+    private boolean pumping;
     private boolean repump;
 
     public ModelManager(
             Map<String, Backend> backends,
-            Supervisor supervisor,
+            EngineLauncher launcher,
             HttpClient http,
             SchedulerConfig config,
             EventBus events,
             IntSupplier gatewayPort,
-            GpuInventory inventory) {
+            GpuInventory inventory,
+            SchedulerClock clock,
+            BiConsumer<String, String> startFailures) {
         this.backends = Map.copyOf(backends);
-        this.supervisor = supervisor;
+        this.launcher = launcher;
         this.http = http;
         this.config = config;
         this.events = events;
         this.gatewayPort = gatewayPort;
-        this.inventory = inventory;
-        this.gpus = readGpus();
-        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "switchboard-timers");
-            thread.setDaemon(true);
-            return thread;
-        });
-        timers.scheduleWithFixedDelay(this::unloadIdleModels, 1, 1, TimeUnit.SECONDS);
-        // GPU memory frees some time after an engine exits: re-read it and retry waiting starts.
-        timers.scheduleWithFixedDelay(this::refreshGpus, 250, 250, TimeUnit.MILLISECONDS);
+        this.clock = clock;
+        this.gpus = new GpuReadings(inventory, this.backends, clock);
+        this.groups = new GroupRules(config.groups());
+        this.idle = new IdlePolicy(config.idleTtl());
+        this.warmTiers = new WarmTiers(this.backends);
+        this.startFailures = startFailures;
+        clock.every("idle-unload", IDLE_CHECK, this::unloadIdleModels);
+        // GPU memory frees some time after an engine exits: while anything waits or moves, re-read
+        // it and retry waiting starts; when all is settled, nothing is read
+        clock.every("gpu-readings", GPU_CHECK, this::refreshGpus);
     }
 
     public SchedulerConfig config() {
@@ -134,56 +128,68 @@ public final class ModelManager implements AutoCloseable {
      */
     public CompletableFuture<Lease> acquire(ModelDescriptor model, boolean autoload) {
         try {
-            estimate(model); // may read model files: done before taking the lock
+            gpus.estimate(model); // may read model files: done before taking the lock
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(GatewayException.startFailed(
                     "model '" + model.id() + "': cannot estimate its memory: " + e.getMessage()));
         }
         lock.lock();
         try {
-            if (closed) {
-                return CompletableFuture.failedFuture(
-                        GatewayException.unavailable("the gateway is shutting down", null));
+            ModelLifecycle known = models.get(model.id());
+            if (known != null && known.is(READY)) {
+                return admit(model, autoload);
             }
-            Slot slot = slot(model);
-            if (slot.state == ModelState.READY) {
-                int limit = concurrencyLimit(model);
-                if (limit > 0 && slot.leases >= limit) {
-                    return CompletableFuture.failedFuture(new GatewayException(
-                            429,
-                            "rate_limit_error",
-                            "model '" + model.id() + "' is serving its limit of " + limit + " concurrent requests",
-                            Duration.ofSeconds(1)));
-                }
-                return CompletableFuture.completedFuture(lease(slot));
-            }
-            if (!autoload && !slot.state.holdsEngine()) {
-                return CompletableFuture.failedFuture(GatewayException.unavailable(
-                        "model '" + model.id() + "' is not loaded and autoload is disabled", null));
-            }
-            if (slot.state == ModelState.FAILED && slot.inBackoff(config.restartBackoff())) {
-                return CompletableFuture.failedFuture(
-                        GatewayException.unavailable(slot.failure + "; retrying shortly", config.restartBackoff()));
-            }
-            if (waiting >= config.maxWaiting()) {
-                return CompletableFuture.failedFuture(
-                        GatewayException.queueFull(config.maxWaiting(), Duration.ofSeconds(1)));
-            }
-            Demand demand = demandFor(model.id());
-            Waiter waiter = new Waiter(demand);
-            demand.waiters.add(waiter);
-            waiting++;
-            waiter.future.whenComplete((lease, error) -> {
-                if (waiter.future.isCancelled()) {
-                    leave(waiter);
-                }
-            });
-            timers.schedule(() -> timeOut(waiter), config.queueTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            pump();
-            return waiter.future;
         } finally {
             unlock();
         }
+        gpus.read(false); // it may have to be placed: read the devices, outside the lock
+        lock.lock();
+        try {
+            return admit(model, autoload);
+        } finally {
+            unlock();
+        }
+    }
+
+    private CompletableFuture<Lease> admit(ModelDescriptor model, boolean autoload) {
+        if (closed) {
+            return CompletableFuture.failedFuture(GatewayException.unavailable("the gateway is shutting down", null));
+        }
+        ModelLifecycle lifecycle = lifecycle(model);
+        if (lifecycle.is(READY)) {
+            int limit = concurrencyLimit(model);
+            if (limit > 0 && lifecycle.leases >= limit) {
+                return CompletableFuture.failedFuture(new GatewayException(
+                        429,
+                        "rate_limit_error",
+                        "model '" + model.id() + "' is serving its limit of " + limit + " concurrent requests",
+                        Duration.ofSeconds(1)));
+            }
+            return CompletableFuture.completedFuture(lease(lifecycle));
+        }
+        if (!autoload && !lifecycle.state().holdsEngine()) {
+            return CompletableFuture.failedFuture(GatewayException.unavailable(
+                    "model '" + model.id() + "' is not loaded and autoload is disabled", null));
+        }
+        Duration backoff = lifecycle.backoffLeft(clock.nanoTime());
+        if (!backoff.isZero()) {
+            return CompletableFuture.failedFuture(
+                    GatewayException.unavailable(lifecycle.failure().message() + "; retrying shortly", backoff));
+        }
+        if (queue.waiting() >= config.maxWaiting()) {
+            return CompletableFuture.failedFuture(
+                    GatewayException.queueFull(config.maxWaiting(), Duration.ofSeconds(1)));
+        }
+        WaitQueue.Waiter waiter = queue.join(model.id());
+        waiter.cancelTimeout = clock.schedule(config.queueTimeout(), () -> timeOut(waiter));
+        waiter.future.whenComplete((lease, error) -> {
+            waiter.cancelTimeout.run();
+            if (waiter.future.isCancelled()) {
+                leave(waiter);
+            }
+        });
+        pump();
+        return waiter.future;
     }
 
     /**
@@ -195,8 +201,8 @@ public final class ModelManager implements AutoCloseable {
     public CompletableFuture<Void> load(ModelDescriptor model) {
         lock.lock();
         try {
-            Slot slot = slot(model);
-            if (slot.state == ModelState.READY || slot.state == ModelState.STARTING) {
+            ModelLifecycle lifecycle = lifecycle(model);
+            if (lifecycle.is(READY) || lifecycle.is(STARTING)) {
                 throw GatewayException.invalidRequest("model is already loaded");
             }
         } finally {
@@ -215,11 +221,11 @@ public final class ModelManager implements AutoCloseable {
     public CompletableFuture<Void> unload(String modelId, String reason) {
         lock.lock();
         try {
-            Slot slot = slots.get(modelId);
-            if (slot == null || !(slot.state == ModelState.READY || slot.state == ModelState.SLEEPING)) {
+            ModelLifecycle lifecycle = models.get(modelId);
+            if (lifecycle == null || !stoppable(lifecycle)) {
                 throw GatewayException.invalidRequest("model is not loaded");
             }
-            return stop(slot, reason);
+            return stop(lifecycle, reason);
         } finally {
             unlock();
         }
@@ -230,7 +236,7 @@ public final class ModelManager implements AutoCloseable {
         lock.lock();
         try {
             Map<String, ModelStatus> result = new HashMap<>();
-            slots.forEach((id, slot) -> result.put(id, slot.status()));
+            models.forEach((id, lifecycle) -> result.put(id, lifecycle.status()));
             return result;
         } finally {
             unlock();
@@ -241,7 +247,7 @@ public final class ModelManager implements AutoCloseable {
     public Optional<ModelStatus> status(String modelId) {
         lock.lock();
         try {
-            return Optional.ofNullable(slots.get(modelId)).map(Slot::status);
+            return Optional.ofNullable(models.get(modelId)).map(ModelLifecycle::status);
         } finally {
             unlock();
         }
@@ -251,30 +257,18 @@ public final class ModelManager implements AutoCloseable {
     public Optional<LogBuffer> logs(String modelId) {
         lock.lock();
         try {
-            return Optional.ofNullable(slots.get(modelId)).map(slot -> slot.output);
+            return Optional.ofNullable(models.get(modelId)).map(lifecycle -> lifecycle.output);
         } finally {
             unlock();
         }
     }
 
-    /** Every GPU with the memory the gateway's models hold on it. */
+    /** Every GPU with the memory the gateway's models hold on it, read now (through a short cache). */
     public List<GpuUsage> gpuUsage() {
+        gpus.read(false);
         lock.lock();
         try {
-            List<GpuUsage> usage = new ArrayList<>();
-            for (GpuInfo gpu : gpus) {
-                Map<String, Long> models = new java.util.TreeMap<>();
-                for (Slot slot : slots.values()) {
-                    Long bytes = slot.placement.bytesPerGpu().get(gpu.index());
-                    if (bytes != null && slot.state.holdsEngine()) {
-                        models.put(slot.model.id(), bytes);
-                    }
-                }
-                long reserved =
-                        models.values().stream().mapToLong(Long::longValue).sum();
-                usage.add(new GpuUsage(gpu, reserved, models));
-            }
-            return usage;
+            return gpus.usage(models.values());
         } finally {
             unlock();
         }
@@ -284,7 +278,7 @@ public final class ModelManager implements AutoCloseable {
     public int waitingRequests() {
         lock.lock();
         try {
-            return waiting;
+            return queue.waiting();
         } finally {
             unlock();
         }
@@ -303,28 +297,21 @@ public final class ModelManager implements AutoCloseable {
                 return;
             }
             closed = true;
-            for (Demand demand : queue) {
-                for (Waiter waiter : List.copyOf(demand.waiters)) {
-                    waiter.fail(GatewayException.unavailable("the gateway is shutting down", null));
-                }
-            }
-            queue.clear();
-            for (Slot slot : slots.values()) {
-                if (slot.state == ModelState.READY || slot.state == ModelState.SLEEPING) {
-                    stops.add(stop(slot, "shutdown"));
-                } else if (slot.stopping != null) {
-                    stops.add(slot.stopping);
+            queue.failEverything(GatewayException.unavailable("the gateway is shutting down", null));
+            for (ModelLifecycle lifecycle : models.values()) {
+                if (stoppable(lifecycle)) {
+                    stops.add(stop(lifecycle, "shutdown"));
+                } else if (lifecycle.is(STOPPING)) {
+                    stops.add(lifecycle.stop.done);
                 }
             }
         } finally {
             unlock();
         }
-        timers.shutdownNow();
-        for (CompletableFuture<Void> stop : stops) {
-            stop.join();
-        }
-        // Engines still starting are not in a stoppable state yet: take them down with the rest.
-        supervisor.stopAll(config.stopTimeout());
+        stops.forEach(CompletableFuture::join); // bounded: each stop's drain times out on the clock
+        clock.close();
+        // engines still starting or waking are not stoppable yet: take them down with the rest
+        launcher.stopAll(config.stopTimeout());
     }
 
     /**
@@ -342,55 +329,38 @@ public final class ModelManager implements AutoCloseable {
         due.forEach(Runnable::run);
     }
 
-    // ---- transitions, all under the lock ----
+    // ---- admission, under the lock ----
 
-    private Slot slot(ModelDescriptor model) {
-        Slot slot = slots.computeIfAbsent(model.id(), id -> new Slot(model));
-        if (!slot.state.holdsEngine()) {
-            slot.model = model; // pick up a reloaded catalog entry for the next start
-        }
-        return slot;
+    private ModelLifecycle lifecycle(ModelDescriptor model) {
+        ModelLifecycle lifecycle = models.computeIfAbsent(model.id(), id -> new ModelLifecycle(model));
+        lifecycle.model(model); // a reloaded catalog entry applies from the next start
+        return lifecycle;
     }
 
-    private Demand demandFor(String modelId) {
-        for (Demand demand : queue) {
-            if (demand.modelId.equals(modelId)) {
-                return demand;
-            }
-        }
-        Demand demand = new Demand(modelId);
-        queue.addLast(demand);
-        return demand;
+    private static boolean stoppable(ModelLifecycle lifecycle) {
+        return lifecycle.is(READY) || lifecycle.is(FALLING_ASLEEP) || lifecycle.is(SLEEPING);
     }
 
-    private Lease lease(Slot slot) {
-        slot.leases++;
-        slot.lastUsed = Instant.now();
-        LaunchSpec spec = slot.spec;
-        return new Lease(slot.model, spec, () -> release(slot));
+    /** llama-swap's {@code concurrencyLimit}: in-flight requests one model takes; 0 for no limit. */
+    private static int concurrencyLimit(ModelDescriptor model) {
+        Object limit = model.options().get("concurrencyLimit");
+        return limit == null ? 0 : Integer.parseInt(limit.toString().trim());
     }
 
-    private void release(Slot slot) {
+    private Lease lease(ModelLifecycle lifecycle) {
+        lifecycle.leases++;
+        lifecycle.lastUsed = clock.now();
+        return new Lease(lifecycle.model(), lifecycle.spec, () -> release(lifecycle));
+    }
+
+    private void release(ModelLifecycle lifecycle) {
         lock.lock();
         try {
-            slot.leases--;
-            slot.lastUsed = Instant.now();
-            if (slot.leases == 0) {
-                changed.signalAll();
-                pump();
-            }
-        } finally {
-            unlock();
-        }
-    }
-
-    private void leave(Waiter waiter) {
-        lock.lock();
-        try {
-            if (waiter.demand.waiters.remove(waiter)) {
-                waiting--;
-                if (waiter.demand.waiters.isEmpty() && !waiter.demand.started) {
-                    queue.remove(waiter.demand); // nobody wants it any more: no start, no eviction
+            lifecycle.leases--;
+            lifecycle.lastUsed = clock.now();
+            if (lifecycle.leases == 0) {
+                if (lifecycle.is(STOPPING)) {
+                    exitEngine(lifecycle); // drained
                 }
                 pump();
             }
@@ -399,13 +369,21 @@ public final class ModelManager implements AutoCloseable {
         }
     }
 
-    private void timeOut(Waiter waiter) {
-        if (waiter.future.isDone()) {
-            return;
-        }
+    private void leave(WaitQueue.Waiter waiter) {
         lock.lock();
         try {
-            if (waiter.demand.waiters.contains(waiter)) {
+            if (queue.leave(waiter)) {
+                pump();
+            }
+        } finally {
+            unlock();
+        }
+    }
+
+    private void timeOut(WaitQueue.Waiter waiter) {
+        lock.lock();
+        try {
+            if (waiter.waiting()) {
                 waiter.fail(GatewayException.waitTimedOut(
                         waiter.demand.modelId, config.queueTimeout(), Duration.ofSeconds(5)));
             }
@@ -415,9 +393,9 @@ public final class ModelManager implements AutoCloseable {
     }
 
     /**
-     * Serves the queue in arrival order: grants leases for ready models, starts models that fit,
-     * evicts idle models for the first demand that does not fit, and stops at the first demand that
-     * must wait. Re-entrant calls (a lease handed back while granting) run once more afterwards.
+     * Serves the queue in arrival order: grants leases for ready models, starts or wakes models
+     * that fit, makes room for the first demand that does not fit, and stops at the first demand
+     * that must wait. Re-entrant calls (a lease handed back while granting) run once more after.
      */
     private void pump() {
         if (pumping) {
@@ -436,396 +414,242 @@ public final class ModelManager implements AutoCloseable {
     }
 
     private void pumpOnce() {
-        Iterator<Demand> it = queue.iterator();
+        Iterator<WaitQueue.Demand> it = queue.iterator();
         while (it.hasNext()) {
-            Demand demand = it.next();
-            Slot slot = slots.get(demand.modelId);
-            if (slot.state == ModelState.READY) {
+            WaitQueue.Demand demand = it.next();
+            ModelLifecycle lifecycle = models.get(demand.modelId);
+            if (lifecycle.is(READY)) {
                 it.remove();
-                for (Waiter waiter : List.copyOf(demand.waiters)) {
-                    waiter.grant(lease(slot));
-                }
-            } else if (!slot.state.holdsEngine() || (slot.state == ModelState.SLEEPING && !slot.sleepInProgress)) {
-                if (demand.waiters.isEmpty()) {
-                    it.remove();
-                    continue;
-                }
-                if (slot.state != ModelState.SLEEPING) {
-                    List<Slot> conflicts = groupConflicts(slot);
-                    if (!conflicts.isEmpty()) {
-                        if (stopsUnderWay() || conflicts.stream().anyMatch(this::busy)) {
-                            return; // group rules say these must go first; wait until they can
-                        }
-                        for (Slot conflict : conflicts) {
-                            stop(
-                                    conflict,
-                                    "group rules: '" + slot.model.id() + "' of group '" + slot.model.group()
-                                            + "' is starting");
-                        }
-                        return;
-                    }
-                }
-                PlanResult plan = Planner.plan(planRequest(slot));
-                if (plan instanceof PlanResult.NoFit noFit) {
-                    if (noFit.kind() == PlanResult.NoFit.Kind.WAIT || recentlyReleased() || startsUnderWay()) {
-                        // busy models are in the way, or GPU readings are in flux (memory just
-                        // released does not show yet; a starting engine's claim may show as well as
-                        // its reservation): only a settled "never" fails the request
-                        return;
-                    }
-                    it.remove();
-                    for (Waiter waiter : List.copyOf(demand.waiters)) {
-                        waiter.fail(new GatewayException(507, "server_error", noFit.reason()));
-                    }
-                    continue;
-                }
-                PlanResult.Fits fits = (PlanResult.Fits) plan;
-                if (!fits.evict().isEmpty()) {
-                    if (stopsUnderWay()) {
-                        return; // room is being made already: never evict twice for one start
-                    }
-                    for (String victim : fits.evict()) {
-                        evict(slots.get(victim), "evicted to make room for '" + slot.model.id() + "'");
-                    }
-                    return; // start once the room is really free
-                }
-                demand.started = true;
-                if (slot.state == ModelState.SLEEPING) {
-                    wake(slot, fits.placement());
-                } else {
-                    start(slot, fits.placement(), "request");
-                }
-            }
-            // STARTING, STOPPING, or falling asleep: its own transition is under way
-        }
-    }
-
-    /**
-     * GPU memory shows free some time after an engine exits or sleeps: for a bounded while after a
-     * release, a model that does not fit waits for fresh readings instead of failing.
-     */
-    private boolean recentlyReleased() {
-        return System.nanoTime() - lastRelease < RELEASE_SETTLE.toNanos();
-    }
-
-    /**
-     * The running models the candidate's group policy says must stop before it starts: the rest of
-     * its group when the group swaps, every other non-persistent model when it is exclusive.
-     */
-    private List<Slot> groupConflicts(Slot candidate) {
-        String group = candidate.model.group();
-        GroupPolicy policy = group == null ? null : config.groups().get(group);
-        if (policy == null) {
-            return List.of();
-        }
-        List<Slot> conflicts = new ArrayList<>();
-        for (Slot other : slots.values()) {
-            if (other == candidate || !other.state.holdsEngine()) {
+                List.copyOf(demand.waiters).forEach(waiter -> waiter.grant(lease(lifecycle)));
                 continue;
             }
-            boolean sameGroup = group.equals(other.model.group());
-            GroupPolicy otherPolicy =
-                    other.model.group() == null ? null : config.groups().get(other.model.group());
-            if (sameGroup ? policy.swap() : policy.exclusive() && (otherPolicy == null || !otherPolicy.persistent())) {
-                conflicts.add(other);
+            if (lifecycle.state().inTransit()) {
+                continue; // its own start, wake, sleep or stop is under way
+            }
+            if (demand.waiters.isEmpty()) {
+                it.remove();
+                continue;
+            }
+            if (!lifecycle.is(SLEEPING)) {
+                List<ModelLifecycle> conflicts = groups.conflicts(lifecycle, models.values());
+                if (!conflicts.isEmpty()) {
+                    if (!anyIn(STOPPING, FALLING_ASLEEP) && conflicts.stream().noneMatch(this::busy)) {
+                        String reason = "group rules: '" + lifecycle.id() + "' of group '"
+                                + lifecycle.model().group() + "' is starting";
+                        conflicts.forEach(conflict -> stop(conflict, reason));
+                    }
+                    return; // group rules say these go first; wait until they can
+                }
+            }
+            PlanResult plan =
+                    Planner.plan(gpus.planRequest(lifecycle, models.values(), queue::wanted, config.maxLoaded()));
+            if (plan instanceof PlanResult.NoFit noFit) {
+                if (noFit.kind() == PlanResult.NoFit.Kind.WAIT || gpus.recentlyReleased() || anyIn(STARTING, WAKING)) {
+                    // busy models are in the way, or GPU readings are in flux (memory just released
+                    // does not show yet; a starting engine's claim may show as well as its
+                    // reservation): only a settled "never" fails the request
+                    return;
+                }
+                it.remove();
+                List.copyOf(demand.waiters)
+                        .forEach(waiter -> waiter.fail(new GatewayException(507, "server_error", noFit.reason())));
+                continue;
+            }
+            PlanResult.Fits fits = (PlanResult.Fits) plan;
+            if (!fits.evict().isEmpty()) {
+                if (!anyIn(STOPPING, FALLING_ASLEEP)) { // never make room twice for one start
+                    fits.evict().forEach(victim -> evict(models.get(victim), lifecycle.id()));
+                }
+                return; // start once the room is really free
+            }
+            demand.started = true;
+            if (lifecycle.is(SLEEPING)) {
+                wake(lifecycle, fits.placement());
+            } else {
+                start(lifecycle, fits.placement());
             }
         }
-        return conflicts;
     }
 
     /** In use, or about to be: not a model to stop now. */
-    private boolean busy(Slot slot) {
-        return slot.state == ModelState.STARTING || slot.leases > 0 || wanted(slot);
+    private boolean busy(ModelLifecycle lifecycle) {
+        return lifecycle.is(STARTING) || lifecycle.leases > 0 || queue.wanted(lifecycle.id());
     }
 
-    private boolean startsUnderWay() {
-        return slots.values().stream().anyMatch(s -> s.state == ModelState.STARTING);
+    private boolean anyIn(ModelState first, ModelState second) {
+        return models.values().stream().anyMatch(m -> m.is(first) || m.is(second));
     }
 
-    private boolean stopsUnderWay() {
-        return slots.values().stream().anyMatch(s -> s.state == ModelState.STOPPING || s.sleepInProgress);
+    /** Whether the engine count is what is short: then sleeping frees nothing and the engine must stop. */
+    private boolean atLoadedLimit() {
+        int max = config.maxLoaded();
+        return max > 0
+                && models.values().stream().filter(m -> m.state().holdsEngine()).count() >= max;
     }
 
-    /** The planner's view: GPUs, what holds them, and the model to place. */
-    private PlanRequest planRequest(Slot candidate) {
-        Map<Integer, Long> reserved = new HashMap<>();
-        List<LoadedModel> loaded = new ArrayList<>();
-        for (Slot s : slots.values()) {
-            if (!s.state.holdsEngine() || s == candidate) {
-                continue;
-            }
-            if (s.state == ModelState.STARTING) {
-                double unseen = unseenShare(s);
-                s.placement
-                        .bytesPerGpu()
-                        .forEach((gpu, bytes) -> reserved.merge(gpu, (long) (bytes * unseen), Long::sum));
-            }
-            boolean busy = s.state != ModelState.READY || s.leases > 0 || wanted(s);
-            loaded.add(new LoadedModel(
-                    s.model.id(), s.placement.bytesPerGpu(), busy, s.lastUsed, s.model.priority(), s.reloadCost));
-        }
-        MemoryEstimate need = estimates.getOrDefault(candidate.model.id(), MemoryEstimate.none());
-        // a sleeping engine wakes on the GPUs it slept on
-        List<Integer> pins =
-                candidate.state == ModelState.SLEEPING ? candidate.placement.gpuIds() : candidate.model.gpus();
-        if (!pins.isEmpty() && need.gpuCount() == 0) {
-            need = need.withGpuCount(pins.size());
-        }
-        return new PlanRequest(
-                gpus,
-                reserved,
-                loaded,
-                config.maxLoaded(),
-                new NewModel(candidate.model.id(), need, pins),
-                Instant.now());
+    // ---- driving lifecycles, under the lock ----
+
+    private void moved(ModelLifecycle lifecycle, Transition transition, String reason) {
+        events.publish(
+                new GatewayEvent.StateChanged(lifecycle.id(), transition.from(), transition.to(), reason, clock.now()));
     }
 
-    /** The backend's estimate, or what the engine really took last time. */
-    private MemoryEstimate estimate(ModelDescriptor model) {
-        return estimates.computeIfAbsent(model.id(), id -> {
-            Backend backend = backends.get(model.backend());
-            MemoryEstimate estimate = backend == null ? MemoryEstimate.none() : backend.estimate(model);
-            if (estimate.isFraction()) {
-                return estimate;
-            }
-            int count = Math.max(1, estimate.gpuCount());
-            return footprints
-                    .learnedBytes(id, count)
-                    .map(bytes -> MemoryEstimate.ofBytes(bytes, 0, 0).withGpuCount(estimate.gpuCount()))
-                    .orElse(estimate);
-        });
+    /** Whether work begun at {@code epoch} may still record its outcome. */
+    private static boolean current(ModelLifecycle lifecycle, long epoch) {
+        return lifecycle.epoch() == epoch;
     }
 
-    private List<GpuInfo> readGpus() {
-        try {
-            return inventory.gpus();
-        } catch (RuntimeException e) {
-            log.warn("cannot read GPU memory: {}", e.getMessage());
-            return gpus;
-        }
-    }
-
-    private void refreshGpus() {
-        if (lastRelease > lastReading) {
-            inventory.refresh();
-        }
-        long readAt = System.nanoTime();
-        List<GpuInfo> fresh = readGpus();
-        Map<Long, Long> byPid = starting ? readMemoryByPid() : Map.of();
-        lastReading = readAt;
-        lock.lock();
-        try {
-            gpus = fresh;
-            memoryByPid = byPid;
-            if (!queue.isEmpty()) {
-                pump();
-            }
-        } finally {
-            unlock();
-        }
-    }
-
-    private Map<Long, Long> readMemoryByPid() {
-        try {
-            return inventory.memoryByPid();
-        } catch (RuntimeException e) {
-            return Map.of();
-        }
-    }
-
-    /**
-     * The share of a starting engine's reservation that the GPU readings do not show yet. Engines
-     * claim memory while they load: once a reading attributes memory to the engine's processes, the
-     * reported free memory already excludes it, and reserving it as well would count it twice.
-     */
-    private double unseenShare(Slot slot) {
-        long placed = slot.placement.totalBytes();
-        if (placed == 0 || slot.child == null || memoryByPid.isEmpty()) {
-            return 1;
-        }
-        long seen = slot.child.pids().stream()
-                .mapToLong(pid -> memoryByPid.getOrDefault(pid, 0L))
-                .sum();
-        return Math.max(0, placed - seen) / (double) placed;
-    }
-
-    /** After a start: remember what the engine really takes on its GPUs, for the next placement. */
-    private void learnFootprint(Slot slot, ChildProcess child, Placement placement) {
-        if (!placement.onGpu()) {
-            return;
-        }
-        try {
-            inventory.refresh();
-            footprints
-                    .recordProcesses(slot.model.id(), placement.gpuIds().size(), child.pids(), inventory.memoryByPid())
-                    .ifPresent(bytes -> {
-                        estimates.remove(slot.model.id());
-                        log.info(
-                                "model '{}' uses {} on GPUs {}",
-                                slot.model.id(),
-                                ByteSizes.format(bytes),
-                                placement.gpuIds());
-                    });
-        } catch (RuntimeException e) {
-            log.debug("cannot read the footprint of '{}': {}", slot.model.id(), e.getMessage());
-        }
-    }
-
-    /** A model someone is queued for is not idle, whatever its lease count says. */
-    private boolean wanted(Slot slot) {
-        return queue.stream().anyMatch(d -> d.modelId.equals(slot.model.id()) && !d.waiters.isEmpty());
-    }
-
-    private void start(Slot slot, Placement placement, String reason) {
-        Backend backend = backends.get(slot.model.backend());
+    private void start(ModelLifecycle lifecycle, Placement placement) {
+        moved(lifecycle, lifecycle.starting(placement, clock.nanoTime()), "request");
+        log.info("starting model '{}'", lifecycle.id());
+        Backend backend = backends.get(lifecycle.model().backend());
         if (backend == null) {
-            fail(
-                    slot,
-                    "model '" + slot.model.id() + "' names backend '" + slot.model.backend()
-                            + "', which is not configured",
-                    null);
+            failed(
+                    lifecycle,
+                    new Failure(
+                            "model '" + lifecycle.id() + "' names backend '"
+                                    + lifecycle.model().backend() + "', which is not configured",
+                            null,
+                            List.of()));
             return;
         }
-        transition(slot, ModelState.STARTING, reason);
-        slot.progress = -1;
-        slot.engineInfo = Map.of();
-        slot.output = new LogBuffer(LOG_LINES);
-        slot.placement = placement;
-        slot.startedAt = System.nanoTime();
-        ModelDescriptor model = slot.model;
-        LogBuffer output = slot.output;
-        log.info("starting model '{}' (reason: {})", model.id(), reason);
-        Thread.ofVirtual().name("start-" + model.id()).start(() -> runStart(slot, backend, model, placement, output));
+        long epoch = lifecycle.epoch();
+        Thread.ofVirtual().name("start-" + lifecycle.id()).start(() -> runStart(lifecycle, epoch, backend));
     }
 
-    private void runStart(Slot slot, Backend backend, ModelDescriptor model, Placement placement, LogBuffer output) {
-        ChildProcess child = null;
+    /** Off the lock: builds the launch, spawns the engine and waits until it serves. */
+    private void runStart(ModelLifecycle lifecycle, long epoch, Backend backend) {
+        ModelDescriptor model = lifecycle.model();
+        LogBuffer output = lifecycle.output;
+        Placement placement = lifecycle.placement;
+        EngineProcess process = null;
         try {
             LaunchSpec spec =
                     backend.launch(model, placement, new LaunchContext(Supervisor.freePort(), gatewayPort.getAsInt()));
             lock.lock();
             try {
-                slot.spec = spec;
-            } finally {
-                unlock();
-            }
-            if (spec.hasProcess()) {
-                lock.lock();
-                try {
+                lifecycle.spec = spec;
+                if (spec.hasProcess()) {
                     if (closed) {
                         throw new StartFailure(
                                 "model '" + model.id() + "' not started: the gateway is shutting down",
                                 null,
                                 List.of());
                     }
-                    // spawned under the lock so that close() either sees this child or prevents it
-                    child = supervisor.start(model.id(), spec, output, signal -> onSignal(slot, signal));
-                    slot.child = child;
-                } finally {
-                    unlock();
+                    // spawned under the lock so that close() either sees this engine or prevents it
+                    process = launcher.start(model.id(), spec, output, signal -> onSignal(lifecycle, signal));
+                    lifecycle.process = process;
                 }
-                ChildProcess started = child;
-                child.exit().thenAccept(code -> onExit(slot, started, code));
-                child.awaitReady(http);
-                learnFootprint(slot, child, placement);
+            } finally {
+                unlock();
             }
-            ready(slot);
-        } catch (StartFailure failure) {
-            stopQuietly(child);
-            for (String line : failure.lastLines()) {
-                log.warn("[{}] {}", model.id(), line);
+            if (process != null) {
+                EngineProcess started = process;
+                started.exit().thenAccept(code -> onExit(lifecycle, started, code));
+                started.awaitReady(http);
+                gpus.learnFootprint(model.id(), started, placement);
             }
-            fail(
-                    slot,
-                    failure.getMessage(),
-                    failure.exitCode().isPresent() ? failure.exitCode().getAsInt() : null,
-                    failure.timedOut());
+            ready(lifecycle, epoch);
+        } catch (StartFailure e) {
+            stopQuietly(process);
+            e.lastLines().forEach(line -> log.warn("[{}] {}", model.id(), line));
+            Integer code = e.exitCode().isPresent() ? e.exitCode().getAsInt() : null;
+            failed(lifecycle, epoch, new Failure(e.getMessage(), code, e.lastLines(), e.timedOut()));
         } catch (InterruptedException e) {
-            stopQuietly(child);
-            fail(slot, "model '" + model.id() + "' start was interrupted", null);
+            stopQuietly(process);
+            failed(lifecycle, epoch, new Failure("model '" + model.id() + "' start was interrupted", null, List.of()));
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            stopQuietly(child);
+            stopQuietly(process);
             log.warn("model '{}' could not be launched", model.id(), e);
-            fail(slot, "model '" + model.id() + "' failed to start: " + e.getMessage(), null);
+            failed(
+                    lifecycle,
+                    epoch,
+                    new Failure(
+                            "model '" + model.id() + "' failed to start: " + e.getMessage(),
+                            null,
+                            output.tail(ModelLifecycle.FAILURE_LINES)));
         }
     }
 
-    private void stopQuietly(ChildProcess child) {
-        if (child == null) {
+    private void stopQuietly(EngineProcess process) {
+        if (process == null) {
             return;
         }
         try {
-            child.stop(config.stopTimeout());
+            process.stop(config.stopTimeout());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private void ready(Slot slot) {
+    /** A start or wake finished: the engine serves, its waiters get their leases first. */
+    private void ready(ModelLifecycle lifecycle, long epoch) {
         lock.lock();
         try {
-            slot.failed = false;
-            slot.failure = null;
-            slot.progress = 1;
-            if (!slot.waking) {
-                // a wake says nothing of what a cold start costs; whole seconds, so that start-up
-                // jitter never reorders models that cost the same to load
-                slot.reloadCost = Duration.ofSeconds(
-                        Duration.ofNanos(System.nanoTime() - slot.startedAt).toSeconds());
+            if (!current(lifecycle, epoch)) {
+                return;
             }
-            slot.waking = false;
-            transition(slot, ModelState.READY, "engine ready");
-            log.info("model '{}' is ready", slot.model.id());
+            EngineProcess process = lifecycle.process;
+            if (process != null && process.exit().isDone()) {
+                Integer code = process.exit().getNow(null);
+                failed(
+                        lifecycle,
+                        new Failure(
+                                "model '" + lifecycle.id() + "' failed to start: engine exited with code " + code,
+                                code,
+                                lifecycle.output.tail(ModelLifecycle.FAILURE_LINES)));
+                return;
+            }
+            moved(lifecycle, lifecycle.ready(clock.nanoTime()), "engine ready");
+            log.info("model '{}' is ready", lifecycle.id());
             pump(); // leases go to its waiters before anyone can see it idle
             if (closed) {
-                stop(slot, "shutdown");
+                stop(lifecycle, "shutdown");
             }
         } finally {
             unlock();
         }
     }
 
-    private void fail(Slot slot, String message, Integer exitCode) {
-        fail(slot, message, exitCode, false);
-    }
-
-    /** @param hung whether the engine hung past its start timeout: its waiters get 503, not 500 */
-    private void fail(Slot slot, String message, Integer exitCode, boolean hung) {
+    private void failed(ModelLifecycle lifecycle, long epoch, Failure failure) {
         lock.lock();
         try {
-            slot.failed = true;
-            slot.failure = message;
-            slot.exitCode = exitCode;
-            slot.failedAt = System.nanoTime();
-            slot.child = null;
-            slot.placement = Placement.cpu();
-            transition(slot, ModelState.FAILED, message);
-            log.warn(message);
-            Iterator<Demand> it = queue.iterator();
-            while (it.hasNext()) {
-                Demand demand = it.next();
-                if (demand.modelId.equals(slot.model.id())) {
-                    for (Waiter waiter : List.copyOf(demand.waiters)) {
-                        waiter.fail(
-                                hung
-                                        ? GatewayException.unavailable(message, config.restartBackoff())
-                                        : GatewayException.startFailed(message));
-                    }
-                    it.remove();
-                }
+            if (current(lifecycle, epoch)) {
+                failed(lifecycle, failure);
             }
-            pump();
         } finally {
             unlock();
         }
     }
 
-    private void onSignal(Slot slot, ChildSignal signal) {
+    /**
+     * The engine failed. The requests waiting on a failed start or wake fail with it; an engine
+     * that crashed after it served is restarted for whoever waits.
+     */
+    private void failed(ModelLifecycle lifecycle, Failure failure) {
+        Transition transition = lifecycle.failed(failure, clock.nanoTime(), config.restartBackoff());
+        moved(lifecycle, transition, failure.message());
+        log.warn(failure.message());
+        if (transition == Transition.STARTING_TO_FAILED || transition == Transition.WAKING_TO_FAILED) {
+            // one outcome per start attempt, told before its waiters hear of it
+            completions.add(() -> startFailures.accept(lifecycle.id(), failure.message()));
+            // an engine that hung past its start timeout is unavailable for now (503), not broken (500)
+            queue.failAll(
+                    lifecycle.id(),
+                    failure.hung()
+                            ? GatewayException.unavailable(failure.message(), config.restartBackoff())
+                            : GatewayException.startFailed(failure.message()));
+        }
+        gpus.released();
+        pump();
+    }
+
+    private void onSignal(ModelLifecycle lifecycle, ChildSignal signal) {
         if (signal instanceof ChildSignal.Ready ready && !ready.info().isEmpty()) {
             lock.lock();
             try {
-                slot.engineInfo = ready.info(); // a wake-up from sleep says nothing new
+                lifecycle.engineInfo = ready.info(); // a wake-up from sleep says nothing new
             } finally {
                 unlock();
             }
@@ -833,31 +657,34 @@ public final class ModelManager implements AutoCloseable {
         if (signal instanceof ChildSignal.Loading loading) {
             lock.lock();
             try {
-                slot.progress = loading.progress();
+                lifecycle.progress = loading.progress();
             } finally {
                 unlock();
             }
-            events.publish(new GatewayEvent.LoadProgress(
-                    slot.model.id(), loading.progress(), loading.detail(), Instant.now()));
+            events.publish(
+                    new GatewayEvent.LoadProgress(lifecycle.id(), loading.progress(), loading.detail(), clock.now()));
         }
     }
 
-    /** An engine exited: expected when stopping, a crash otherwise. */
-    private void onExit(Slot slot, ChildProcess child, int code) {
+    /**
+     * An engine exited. Expected when stopping; reported by the start or wake under way when
+     * starting or waking; a crash otherwise.
+     */
+    private void onExit(ModelLifecycle lifecycle, EngineProcess process, int code) {
         lock.lock();
         try {
-            slot.exitCode = code;
-            if (slot.child != child || slot.state == ModelState.STOPPING || slot.state == ModelState.STARTING) {
-                return; // a stop we asked for, or a start failure that runStart reports
+            if (lifecycle.process != process) {
+                return; // an engine of an earlier run
             }
-            slot.child = null;
-            slot.placement = Placement.cpu();
-            slot.failed = true;
-            slot.failure = "model '" + slot.model.id() + "' engine exited unexpectedly with code " + code;
-            slot.failedAt = System.nanoTime();
-            log.warn(slot.failure);
-            transition(slot, ModelState.UNLOADED, "engine exited with code " + code);
-            pump();
+            lifecycle.exited(code);
+            if (lifecycle.state().holdsEngine() && !lifecycle.state().inTransit() || lifecycle.is(FALLING_ASLEEP)) {
+                failed(
+                        lifecycle,
+                        new Failure(
+                                "model '" + lifecycle.id() + "' engine exited unexpectedly with code " + code,
+                                code,
+                                lifecycle.output.tail(ModelLifecycle.FAILURE_LINES)));
+            }
         } finally {
             unlock();
         }
@@ -868,171 +695,168 @@ public final class ModelManager implements AutoCloseable {
      * memory freed, its process kept, so the next request wakes it in seconds); a sleeping one, one
      * without a warm tier, or any engine when the loaded limit is what is short, stops.
      */
-    private void evict(Slot slot, String reason) {
-        Optional<WarmTier> warm = slot.state == ModelState.READY && slot.spec != null && !atLoadedLimit()
-                ? backends.get(slot.model.backend()).warmTier(slot.model)
+    private void evict(ModelLifecycle lifecycle, String forModel) {
+        String reason = "evicted to make room for '" + forModel + "'";
+        Optional<WarmTier> tier = lifecycle.is(READY) && lifecycle.spec != null && !atLoadedLimit()
+                ? warmTiers.of(lifecycle.model())
                 : Optional.empty();
-        if (warm.isEmpty()) {
-            stop(slot, reason);
+        if (tier.isEmpty()) {
+            stop(lifecycle, reason);
             return;
         }
-        transition(slot, ModelState.SLEEPING, reason);
-        slot.sleepInProgress = true;
-        log.info("putting model '{}' to sleep (reason: {})", slot.model.id(), reason);
-        java.net.URI engine = slot.spec.baseUri();
-        Thread.ofVirtual().name("sleep-" + slot.model.id()).start(() -> {
-            String failure = null;
-            try {
-                warm.get().sleep(engine);
-            } catch (Exception e) {
-                failure = e.getMessage();
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            lock.lock();
-            try {
-                slot.sleepInProgress = false;
-                if (failure == null) {
-                    lastRelease = System.nanoTime();
-                    // the memory is free now; keep the GPU ids to wake on
-                    slot.placement = new Placement(slot.placement.gpuIds(), slot.placement.tensorSplit(), Map.of());
-                    log.info("model '{}' is asleep", slot.model.id());
-                } else {
-                    log.warn("model '{}' could not sleep ({}); stopping it", slot.model.id(), failure);
-                    stop(slot, reason);
-                }
-                pump();
-            } finally {
-                unlock();
-            }
-        });
+        moved(lifecycle, lifecycle.moveTo(FALLING_ASLEEP), reason);
+        log.info("putting model '{}' to sleep (reason: {})", lifecycle.id(), reason);
+        long epoch = lifecycle.epoch();
+        warmTiers.sleep(
+                lifecycle.id(),
+                tier.get(),
+                lifecycle.spec.baseUri(),
+                failure -> asleep(lifecycle, epoch, failure, reason));
     }
 
-    /** llama-swap's {@code concurrencyLimit}: in-flight requests one model takes; 0 for no limit. */
-    private static int concurrencyLimit(ModelDescriptor model) {
-        Object limit = model.options().get("concurrencyLimit");
-        return limit == null ? 0 : Integer.parseInt(limit.toString().trim());
-    }
-
-    /** Whether the engine count is what is short: then sleeping frees nothing and the engine must stop. */
-    private boolean atLoadedLimit() {
-        int max = config.maxLoaded();
-        return max > 0
-                && slots.values().stream().filter(s -> s.state.holdsEngine()).count() >= max;
-    }
-
-    /** Wakes a sleeping engine on its GPUs; much faster than a cold start. */
-    private void wake(Slot slot, Placement placement) {
-        WarmTier warm = backends.get(slot.model.backend()).warmTier(slot.model).orElseThrow();
-        transition(slot, ModelState.STARTING, "wake for request");
-        slot.waking = true;
-        slot.placement = placement;
-        slot.startedAt = System.nanoTime();
-        java.net.URI engine = slot.spec.baseUri();
-        log.info("waking model '{}'", slot.model.id());
-        Thread.ofVirtual().name("wake-" + slot.model.id()).start(() -> {
-            try {
-                warm.wake(engine);
-                long millis =
-                        Duration.ofNanos(System.nanoTime() - slot.startedAt).toMillis();
-                log.info("model '{}' woke in {} ms", slot.model.id(), millis);
-                ready(slot);
-            } catch (Exception e) {
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
-                ChildProcess child;
-                lock.lock();
-                try {
-                    child = slot.child;
-                } finally {
-                    unlock();
-                }
-                stopQuietly(child);
-                fail(slot, "model '" + slot.model.id() + "' failed to wake: " + e.getMessage(), null);
-            }
-        });
-    }
-
-    /** Moves a model to STOPPING now and stops its engine on a virtual thread. */
-    private CompletableFuture<Void> stop(Slot slot, String reason) {
-        transition(slot, ModelState.STOPPING, reason);
-        log.info("stopping model '{}' (reason: {})", slot.model.id(), reason);
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        slot.stopping = done;
-        ChildProcess child = slot.child;
-        Duration timeout = slot.model.stopTimeout() != null ? slot.model.stopTimeout() : config.stopTimeout();
-        Thread.ofVirtual().name("stop-" + slot.model.id()).start(() -> {
-            try {
-                awaitDrained(slot, timeout);
-                if (child != null) {
-                    child.stop(timeout);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                stopped(slot, reason);
-                done.complete(null);
-            }
-        });
-        return done;
-    }
-
-    private void awaitDrained(Slot slot, Duration timeout) throws InterruptedException {
+    private void asleep(ModelLifecycle lifecycle, long epoch, String failure, String reason) {
         lock.lock();
         try {
-            long remaining = timeout.toNanos();
-            while (slot.leases > 0 && remaining > 0) {
-                remaining = changed.awaitNanos(remaining);
+            if (!current(lifecycle, epoch)) {
+                // stopped, unloaded or crashed while falling asleep: that outcome stands
+                log.info("model '{}' finished falling asleep after it moved on; ignored", lifecycle.id());
+                return;
             }
-            if (slot.leases > 0) {
-                log.warn(
-                        "model '{}' still has {} requests in flight after {}s; stopping anyway",
-                        slot.model.id(),
-                        slot.leases,
-                        timeout.toSeconds());
+            if (failure == null) {
+                gpus.released();
+                lifecycle.releaseMemory();
+                moved(lifecycle, lifecycle.moveTo(SLEEPING), reason);
+                log.info("model '{}' is asleep", lifecycle.id());
+            } else {
+                log.warn("model '{}' could not sleep ({}); stopping it", lifecycle.id(), failure);
+                stop(lifecycle, reason);
             }
-        } finally {
-            unlock();
-        }
-    }
-
-    private void stopped(Slot slot, String reason) {
-        lock.lock();
-        try {
-            slot.child = null;
-            slot.stopping = null;
-            slot.placement = Placement.cpu();
-            lastRelease = System.nanoTime();
-            transition(slot, ModelState.UNLOADED, reason);
-            log.info("model '{}' stopped", slot.model.id());
             pump();
         } finally {
             unlock();
         }
     }
 
-    private void transition(Slot slot, ModelState to, String reason) {
-        ModelState from = slot.state;
-        slot.state = to;
-        starting = startsUnderWay();
-        changed.signalAll();
-        events.publish(new GatewayEvent.StateChanged(slot.model.id(), from, to, reason, Instant.now()));
+    /** Wakes a sleeping engine on its GPUs; much faster than a cold start. */
+    private void wake(ModelLifecycle lifecycle, Placement placement) {
+        WarmTier tier = warmTiers.of(lifecycle.model()).orElseThrow();
+        moved(lifecycle, lifecycle.moveTo(WAKING), "wake for request");
+        lifecycle.placement = placement;
+        long startedAt = clock.nanoTime();
+        long epoch = lifecycle.epoch();
+        EngineProcess process = lifecycle.process;
+        log.info("waking model '{}'", lifecycle.id());
+        warmTiers.wake(lifecycle.id(), tier, lifecycle.spec.baseUri(), failure -> {
+            if (failure == null) {
+                log.info(
+                        "model '{}' woke in {} ms",
+                        lifecycle.id(),
+                        Duration.ofNanos(clock.nanoTime() - startedAt).toMillis());
+                ready(lifecycle, epoch);
+            } else {
+                stopQuietly(process);
+                failed(
+                        lifecycle,
+                        epoch,
+                        new Failure(
+                                "model '" + lifecycle.id() + "' failed to wake: " + failure,
+                                null,
+                                lifecycle.output.tail(ModelLifecycle.FAILURE_LINES)));
+            }
+        });
     }
+
+    /**
+     * Moves a model to STOPPING: its in-flight requests drain (bounded by the stop timeout), then
+     * its engine is told to exit.
+     */
+    private CompletableFuture<Void> stop(ModelLifecycle lifecycle, String reason) {
+        moved(lifecycle, lifecycle.moveTo(STOPPING), reason);
+        log.info("stopping model '{}' (reason: {})", lifecycle.id(), reason);
+        ModelLifecycle.Stop stop = new ModelLifecycle.Stop(reason);
+        lifecycle.stop = stop;
+        if (lifecycle.leases == 0) {
+            exitEngine(lifecycle);
+        } else {
+            long epoch = lifecycle.epoch();
+            Duration timeout = stopTimeout(lifecycle);
+            stop.cancelDrainTimeout = clock.schedule(timeout, () -> drainTimedOut(lifecycle, epoch, timeout));
+        }
+        return stop.done;
+    }
+
+    private Duration stopTimeout(ModelLifecycle lifecycle) {
+        return lifecycle.model().stopTimeout() != null ? lifecycle.model().stopTimeout() : config.stopTimeout();
+    }
+
+    private void drainTimedOut(ModelLifecycle lifecycle, long epoch, Duration timeout) {
+        lock.lock();
+        try {
+            if (current(lifecycle, epoch)) {
+                log.warn(
+                        "model '{}' still has {} requests in flight after {}s; stopping anyway",
+                        lifecycle.id(),
+                        lifecycle.leases,
+                        timeout.toSeconds());
+                exitEngine(lifecycle);
+            }
+        } finally {
+            unlock();
+        }
+    }
+
+    /** Tells a stopping model's engine to exit, once; on a virtual thread. */
+    private void exitEngine(ModelLifecycle lifecycle) {
+        ModelLifecycle.Stop stop = lifecycle.stop;
+        if (stop.exitRequested) {
+            return;
+        }
+        stop.exitRequested = true;
+        stop.cancelDrainTimeout.run();
+        EngineProcess process = lifecycle.process;
+        long epoch = lifecycle.epoch();
+        Duration timeout = stopTimeout(lifecycle);
+        Thread.ofVirtual().name("stop-" + lifecycle.id()).start(() -> {
+            try {
+                if (process != null) {
+                    process.stop(timeout);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                stopped(lifecycle, epoch, process);
+            }
+        });
+    }
+
+    private void stopped(ModelLifecycle lifecycle, long epoch, EngineProcess process) {
+        lock.lock();
+        try {
+            if (!current(lifecycle, epoch)) {
+                return;
+            }
+            ModelLifecycle.Stop stop = lifecycle.stop;
+            if (process != null) {
+                lifecycle.exited(process.exit().getNow(null));
+            }
+            gpus.released();
+            moved(lifecycle, lifecycle.moveTo(UNLOADED), stop.reason);
+            log.info("model '{}' stopped", lifecycle.id());
+            completions.add(() -> stop.done.complete(null));
+            pump();
+        } finally {
+            unlock();
+        }
+    }
+
+    // ---- periodic tasks ----
 
     private void unloadIdleModels() {
         lock.lock();
         try {
-            Instant now = Instant.now();
-            for (Slot slot : slots.values()) {
-                Duration ttl = slot.model.ttl() != null ? slot.model.ttl() : config.idleTtl();
-                if (slot.state == ModelState.READY
-                        && slot.leases == 0
-                        && !ttl.isZero()
-                        && !wanted(slot)
-                        && slot.lastUsed.plus(ttl).isBefore(now)) {
-                    stop(slot, "idle for " + ttl.toSeconds() + "s");
+            for (ModelLifecycle lifecycle : models.values()) {
+                if (idle.expired(lifecycle, queue.wanted(lifecycle.id()), clock.now())) {
+                    stop(lifecycle, "idle for " + idle.ttl(lifecycle).toSeconds() + "s");
                 }
             }
         } finally {
@@ -1040,87 +864,24 @@ public final class ModelManager implements AutoCloseable {
         }
     }
 
-    /** One model's runtime state; guarded by the manager's lock. */
-    private static final class Slot {
-        ModelDescriptor model;
-        ModelState state = ModelState.UNLOADED;
-        int leases;
-        Instant lastUsed = Instant.EPOCH;
-        LaunchSpec spec;
-        ChildProcess child;
-        Placement placement = Placement.cpu();
-        LogBuffer output = new LogBuffer(LOG_LINES);
-        CompletableFuture<Void> stopping;
-        boolean sleepInProgress;
-        boolean waking;
-        boolean failed;
-        String failure;
-        Integer exitCode;
-        long failedAt;
-        double progress = -1;
-        Map<String, Object> engineInfo = Map.of();
-        long startedAt;
-        Duration reloadCost = Duration.ofSeconds(10);
-
-        Slot(ModelDescriptor model) {
-            this.model = model;
-        }
-
-        boolean inBackoff(Duration backoff) {
-            return System.nanoTime() - failedAt < backoff.toNanos();
-        }
-
-        ModelStatus status() {
-            return new ModelStatus(
-                    model,
-                    state,
-                    leases,
-                    placement,
-                    spec == null ? List.of() : spec.command(),
-                    failed,
-                    exitCode,
-                    failure,
-                    lastUsed.equals(Instant.EPOCH) ? null : lastUsed,
-                    progress,
-                    engineInfo);
-        }
-    }
-
-    /** The requests waiting for one model: one queue entry however many they are. */
-    private static final class Demand {
-        final String modelId;
-        final List<Waiter> waiters = new ArrayList<>();
-        boolean started;
-
-        Demand(String modelId) {
-            this.modelId = modelId;
-        }
-    }
-
-    private final class Waiter {
-        final Demand demand;
-        final CompletableFuture<Lease> future = new CompletableFuture<>();
-
-        Waiter(Demand demand) {
-            this.demand = demand;
-        }
-
-        /** Hands a lease over; if the client already left, the lease goes straight back. */
-        void grant(Lease lease) {
-            demand.waiters.remove(this);
-            waiting--;
-            completions.add(() -> {
-                if (!future.complete(lease)) {
-                    lease.close();
-                }
-            });
-        }
-
-        void fail(GatewayException error) {
-            if (demand.waiters.remove(this)) {
-                waiting--;
+    /** Re-reads the GPUs and retries waiting starts, only while something waits or moves. */
+    private void refreshGpus() {
+        boolean starting;
+        lock.lock();
+        try {
+            starting = anyIn(STARTING, WAKING);
+            if (queue.isEmpty() && !starting && !anyIn(STOPPING, FALLING_ASLEEP)) {
+                return;
             }
-            completions.add(() -> future.completeExceptionally(error));
+        } finally {
+            unlock();
+        }
+        gpus.read(starting);
+        lock.lock();
+        try {
+            pump();
+        } finally {
+            unlock();
         }
     }
 }

@@ -19,10 +19,13 @@ import java.util.OptionalInt;
  * @param failed whether its last start failed or its engine crashed
  * @param exitCode the exit code of its last engine process, when known
  * @param failure what went wrong, when failed
+ * @param lastLines the last lines the engine printed before it failed, empty unless failed
  * @param lastUsed when a request last finished or started on it, or {@code null}
  * @param loadProgress loading progress in [0, 1] while starting, negative when unknown
  * @param engineInfo what the engine reported about the loaded model when it became ready (llama.cpp
  *     children: their {@code /v1/models} entry, with {@code meta}), empty before
+ * @param circuit the model's circuit breaker state, lower case: {@code closed}, {@code open},
+ *     {@code half_open}, ...
  */
 public record ModelStatus(
         ModelDescriptor model,
@@ -33,12 +36,15 @@ public record ModelStatus(
         boolean failed,
         Integer exitCode,
         String failure,
+        List<String> lastLines,
         Instant lastUsed,
         double loadProgress,
-        Map<String, Object> engineInfo) {
+        Map<String, Object> engineInfo,
+        String circuit) {
 
     public ModelStatus {
         args = List.copyOf(args);
+        lastLines = List.copyOf(lastLines);
         engineInfo = Map.copyOf(engineInfo);
     }
 
@@ -53,9 +59,28 @@ public record ModelStatus(
                 failed,
                 exitCode,
                 failure,
+                lastLines,
                 lastUsed,
                 loadProgress,
-                engineInfo);
+                engineInfo,
+                circuit);
+    }
+
+    public ModelStatus withCircuit(String value) {
+        return new ModelStatus(
+                model,
+                state,
+                inFlight,
+                placement,
+                args,
+                failed,
+                exitCode,
+                failure,
+                lastLines,
+                lastUsed,
+                loadProgress,
+                engineInfo,
+                value);
     }
 
     public OptionalInt lastExitCode() {

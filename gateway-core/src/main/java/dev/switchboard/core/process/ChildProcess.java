@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * LogBuffer}, its state signals to a listener; it can be waited on until ready and stopped
  * gracefully, then forcefully.
  */
-public final class ChildProcess {
+public final class ChildProcess implements EngineProcess {
     private static final Logger log = LoggerFactory.getLogger(ChildProcess.class);
     private static final Duration FIRST_POLL = Duration.ofMillis(10);
     private static final Duration MAX_POLL = Duration.ofMillis(250);
@@ -82,6 +82,7 @@ public final class ChildProcess {
     }
 
     /** This process and all its descendants, for per-process memory readings. */
+    @Override
     public List<Long> pids() {
         return Stream.concat(Stream.of(process.toHandle()), process.descendants())
                 .map(ProcessHandle::pid)
@@ -97,6 +98,7 @@ public final class ChildProcess {
     }
 
     /** Completes with the exit code when the process ends. */
+    @Override
     public CompletableFuture<Integer> exit() {
         return exit;
     }
@@ -112,6 +114,7 @@ public final class ChildProcess {
      *
      * @throws StartFailure when the process exits or the start timeout passes first
      */
+    @Override
     public void awaitReady(HttpClient http) throws StartFailure, InterruptedException {
         long deadline = System.nanoTime() + spec.startTimeout().toNanos();
         URI health = spec.baseUri().resolve(spec.healthPath().isEmpty() ? "/" : spec.healthPath());
@@ -166,6 +169,7 @@ public final class ChildProcess {
      *
      * @param timeout how long the graceful path may take
      */
+    @Override
     public void stop(Duration timeout) throws InterruptedException {
         if (process.isAlive()) {
             askToExit();

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * when stdin reaches EOF, which happens when the gateway dies for any reason. The engine shares that
  * stdin, so one that watches it exits by itself as well.
  */
-public final class Supervisor implements AutoCloseable {
+public final class Supervisor implements EngineLauncher, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
 
     /** The guard: engine in its own session (setsid where present), killed as a group on stdin EOF. */
@@ -57,6 +57,7 @@ public final class Supervisor implements AutoCloseable {
      * @param output where its stdout and stderr lines go
      * @param signals receives the state signals its protocol reports
      */
+    @Override
     public ChildProcess start(String modelId, LaunchSpec spec, LogBuffer output, Consumer<ChildSignal> signals)
             throws IOException {
         if (!spec.hasProcess()) {
@@ -86,6 +87,7 @@ public final class Supervisor implements AutoCloseable {
     }
 
     /** Stops every child, gracefully within the timeout, all at once. */
+    @Override
     public void stopAll(Duration timeout) {
         List<Thread> stoppers = new ArrayList<>();
         for (ChildProcess child : live()) {

@@ -8,44 +8,49 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One Resilience4j circuit breaker per model. It counts what the model itself did wrong (a start
- * that failed, an engine that broke or answered 5xx) and nothing else: time spent waiting in the
- * queue or loading is not a call, so a cold start can never look like a slow or failed call, and
- * queue overflow or time-outs (the gateway's own limits) are not counted either.
+ * One Resilience4j circuit breaker per model, used as its contract says: a request asks {@link
+ * #acquirePermission} before it may use the model, and then reports exactly one outcome: {@link
+ * #success} or {@link #failure} with the time the engine took, or {@link #release} when the
+ * outcome says nothing about the model.
+ *
+ * <p>It counts what the model itself did wrong: an engine that broke or answered a 5xx other than
+ * 501 while serving, and each failed start once (not once per request that waited on it). Time
+ * spent waiting in the queue or loading is not part of a call, so a cold start never looks slow;
+ * queue overflow, time-outs and the client's own mistakes are not counted.
  */
 public final class ModelCircuitBreakers {
     private final CircuitBreakerRegistry registry;
-    private final Duration openFor;
+    private final ResilienceConfig config;
 
-    /**
-     * @param openFor how long a tripped breaker rejects requests before letting trial calls through
-     */
-    public ModelCircuitBreakers(Duration openFor) {
-        this.openFor = openFor;
-        this.registry = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(10)
-                .minimumNumberOfCalls(4)
-                .failureRateThreshold(50)
-                .waitDurationInOpenState(openFor)
-                .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                .permittedNumberOfCallsInHalfOpenState(2)
-                .build());
+    public ModelCircuitBreakers(ResilienceConfig config) {
+        this.config = config;
+        this.registry = CircuitBreakerRegistry.of(breakerConfig(config));
     }
 
-    /** Defaults: trips at 50 % failures over the last 10 calls (at least 4), stays open 10 s. */
     public static ModelCircuitBreakers ofDefaults() {
-        return new ModelCircuitBreakers(Duration.ofSeconds(10));
+        return new ModelCircuitBreakers(ResilienceConfig.ofDefaults());
+    }
+
+    private static CircuitBreakerConfig breakerConfig(ResilienceConfig config) {
+        return CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(config.slidingWindowSize())
+                .minimumNumberOfCalls(config.minimumNumberOfCalls())
+                .failureRateThreshold(config.failureRateThreshold())
+                .waitDurationInOpenState(config.waitInOpenState())
+                .permittedNumberOfCallsInHalfOpenState(config.permittedCallsInHalfOpenState())
+                .build();
     }
 
     /**
-     * Rejects the request when the model's breaker is open.
+     * Lets a request use the model, or rejects it while the breaker is open (or forced open, or
+     * its half-open probes are all out).
      *
      * @throws GatewayException 503 with {@code Retry-After}
      */
-    public void check(String modelId) {
-        CircuitBreaker breaker = registry.circuitBreaker(modelId);
-        if (breaker.getState() == CircuitBreaker.State.OPEN) {
+    public void acquirePermission(String modelId) {
+        if (!breaker(modelId).tryAcquirePermission()) {
+            Duration openFor = config.forModel(modelId).waitInOpenState();
             throw GatewayException.unavailable(
                     "model '" + modelId + "' is failing repeatedly; requests are paused for " + openFor.toSeconds()
                             + "s",
@@ -53,18 +58,56 @@ public final class ModelCircuitBreakers {
         }
     }
 
-    /** Records a call the model served. */
-    public void success(String modelId) {
-        registry.circuitBreaker(modelId).onSuccess(0, TimeUnit.NANOSECONDS);
+    /** The request the model served. */
+    public void success(String modelId, Duration took) {
+        breaker(modelId).onSuccess(took.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** Records a failure of the model: a failed start, a broken or 5xx answer. */
-    public void failure(String modelId, Throwable error) {
-        registry.circuitBreaker(modelId).onError(0, TimeUnit.NANOSECONDS, error);
+    /** The model failed the request: a broken or 5xx answer. */
+    public void failure(String modelId, Duration took, Throwable error) {
+        breaker(modelId).onError(took.toNanos(), TimeUnit.NANOSECONDS, error);
+    }
+
+    /** A start of the model failed: counted once, however many requests waited on it. */
+    public void startFailed(String modelId, String message) {
+        breaker(modelId).onError(0, TimeUnit.NANOSECONDS, new IllegalStateException(message));
+    }
+
+    /** The request ended without saying anything about the model; its permission goes back. */
+    public void release(String modelId) {
+        breaker(modelId).releasePermission();
+    }
+
+    /** Whether an HTTP status from an engine is the model failing: 5xx, except 501 (not supported). */
+    public static boolean isFailure(int status) {
+        return status >= 500 && status != 501;
+    }
+
+    /** Receives every breaker state change. */
+    @FunctionalInterface
+    public interface TransitionListener {
+        void onTransition(String modelId, CircuitBreaker.State from, CircuitBreaker.State to);
+    }
+
+    /** Tells the listener of every state change of every model's breaker, present and future. */
+    public void onTransition(TransitionListener listener) {
+        registry.getEventPublisher()
+                .onEntryAdded(added -> added.getAddedEntry()
+                        .getEventPublisher()
+                        .onStateTransition(event -> listener.onTransition(
+                                event.getCircuitBreakerName(),
+                                event.getStateTransition().getFromState(),
+                                event.getStateTransition().getToState())));
     }
 
     /** The breaker state of a model, for status pages. */
     public CircuitBreaker.State state(String modelId) {
-        return registry.circuitBreaker(modelId).getState();
+        return breaker(modelId).getState();
+    }
+
+    /** The model's breaker, for listeners and metrics. */
+    public CircuitBreaker breaker(String modelId) {
+        ResilienceConfig own = config.models().get(modelId);
+        return own == null ? registry.circuitBreaker(modelId) : registry.circuitBreaker(modelId, breakerConfig(own));
     }
 }

@@ -7,6 +7,7 @@ import dev.switchboard.app.config.GpuSetting;
 import dev.switchboard.core.GatewayConfig;
 import dev.switchboard.core.lifecycle.GroupPolicy;
 import dev.switchboard.core.lifecycle.SchedulerConfig;
+import dev.switchboard.core.resilience.ResilienceConfig;
 import dev.switchboard.core.spi.BackendConfig;
 import dev.switchboard.core.spi.GpuInfo;
 import dev.switchboard.core.spi.ModelDescriptor;
@@ -29,11 +30,12 @@ import java.util.Set;
  * backends:  { NAME: { type, ...options } }
  * models:    { ID: { backend, source, ... } }        (see ModelReader)
  * activity:  { enabled, size, capture, captureSize }  (see ActivityReader)
+ * resilience: { failureRateThreshold, ..., models: { ID: {...} } }  (see ResilienceReader)
  * }</pre>
  */
 final class SwitchboardReader {
     private static final List<String> TOP_LEVEL =
-            List.of("server", "scheduler", "gpus", "backends", "models", "activity");
+            List.of("server", "scheduler", "gpus", "backends", "models", "activity", "resilience");
     private static final List<String> SERVER = List.of("host", "port", "apiKeys", "maxBodySize", "webUi", "cors");
     private static final List<String> SCHEDULER =
             List.of("maxLoaded", "queue", "idleTtl", "stopTimeout", "restartBackoff", "autoload", "groups");
@@ -64,7 +66,11 @@ final class SwitchboardReader {
         SchedulerConfig scheduler =
                 root.get("scheduler").map(SwitchboardReader::scheduler).orElse(SchedulerConfig.ofDefaults());
         return new AppConfig(
-                new GatewayConfig(scheduler, backends, models),
+                new GatewayConfig(
+                        scheduler,
+                        backends,
+                        models,
+                        root.get("resilience").map(ResilienceReader::read).orElse(ResilienceConfig.ofDefaults())),
                 root.get("server").map(node -> server(node, baseDirectory)).orElse(ServerSettings.defaults()),
                 root.get("gpus").map(SwitchboardReader::gpus).orElse(new GpuSetting.Auto()),
                 List.of(),

@@ -257,6 +257,14 @@ public final class GatewayMetrics implements AutoCloseable {
     }
 
     private void onEvent(GatewayEvent event) {
+        if (event instanceof GatewayEvent.CircuitChanged circuit) {
+            Counter.builder("switchboard.model.circuit.transitions")
+                    .description("Circuit breaker state changes, by the state entered")
+                    .tags("model", circuit.model(), "to", circuit.to().name().toLowerCase(java.util.Locale.ROOT))
+                    .register(registry)
+                    .increment();
+            return;
+        }
         if (!(event instanceof GatewayEvent.StateChanged change)) {
             return;
         }
