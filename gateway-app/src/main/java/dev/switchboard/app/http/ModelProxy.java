@@ -33,7 +33,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -150,8 +152,8 @@ public final class ModelProxy {
                         model.id(),
                         () -> Optional.ofNullable(waiting.get()).ifPresent(pending -> pending.cancel(false)));
             }
-            if (autoload && !gateway.status(model.id()).state().holdsEngine()) {
-                debugPause();
+            if (autoload && !gateway.status(model.id()).state().holdsEngine() && !fakeDelay.isZero()) {
+                pauseBeforeLoad(ctx, conversation == null);
             }
             CompletableFuture<Lease> pending = gateway.acquire(model.id(), autoload);
             waiting.set(pending);
@@ -189,6 +191,29 @@ public final class ModelProxy {
             }
         } finally {
             trace.finish(status);
+        }
+    }
+
+    /**
+     * The test knob's pause before a load, watching the client as a queued request does: one that
+     * hangs up meanwhile is not served (llama.cpp pauses after its queue, where a client that left
+     * has dropped out already).
+     *
+     * @throws CancellationException when the client hung up during the pause
+     */
+    private void pauseBeforeLoad(Context ctx, boolean watchClient) throws InterruptedException {
+        if (!watchClient) {
+            debugPause();
+            return;
+        }
+        CountDownLatch gone = new CountDownLatch(1);
+        ClientWatch watch = ClientWatch.start(ctx.req(), ctx.res(), gone::countDown);
+        try {
+            if (gone.await(fakeDelay.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new CancellationException("the client hung up");
+            }
+        } finally {
+            watch.close();
         }
     }
 
