@@ -90,7 +90,7 @@ public final class Gateway implements AutoCloseable {
         this.supervisor = new Supervisor();
         this.manager = new ModelManager(
                 backends, supervisor, http, builder.config.scheduler(), events, builder.gatewayPort, builder.gpus);
-        this.forwarder = new Forwarder(http);
+        this.forwarder = new Forwarder();
         if (builder.shutdownHook) {
             shutdownHook = new Thread(this::close, "switchboard-shutdown");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -320,6 +320,7 @@ public final class Gateway implements AutoCloseable {
         supervisor.close();
         events.close();
         backends.values().forEach(Backend::close);
+        forwarder.close();
         if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);

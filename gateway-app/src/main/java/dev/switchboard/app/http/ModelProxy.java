@@ -1,6 +1,5 @@
 package dev.switchboard.app.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.app.http.internal.BoundedBody;
 import dev.switchboard.app.http.internal.ClientWatch;
 import dev.switchboard.app.http.internal.Json;
@@ -71,7 +70,7 @@ final class ModelProxy {
             throw GatewayException.invalidRequest("model is not loaded");
         }
         long started = System.nanoTime();
-        ServletResponseSink sink = new ServletResponseSink(ctx.res());
+        ServletResponseSink sink = new ServletResponseSink(ctx.req(), ctx.res());
         int status = 500;
         try (Lease lease = awaitLease(ctx, model.id(), autoload)) {
             log.debug("{} {} -> model '{}' at {}", ctx.method(), ctx.path(), model.id(), lease.baseUri());
@@ -127,9 +126,7 @@ final class ModelProxy {
         if (MultipartFields.isMultipart(contentType)) {
             return MultipartFields.field(body, contentType, "model").orElse(null);
         }
-        JsonNode json = Json.readBody(body);
-        JsonNode model = json.get("model");
-        return model != null && model.isTextual() ? model.asText() : null;
+        return Json.textField(body, "model");
     }
 
     /** {@code ?autoload=true|1} or anything else; without it, the scheduler's setting. */

@@ -1,6 +1,7 @@
 package dev.switchboard.app.http.internal;
 
 import dev.switchboard.core.forward.ResponseSink;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,10 +18,12 @@ public final class ServletResponseSink implements ResponseSink {
     /** Headers Jetty writes itself; relaying the engine's would send them twice. */
     private static final Set<String> SERVER_OWNED = Set.of("date", "server");
 
+    private final HttpServletRequest request;
     private final HttpServletResponse response;
     private int status;
 
-    public ServletResponseSink(HttpServletResponse response) {
+    public ServletResponseSink(HttpServletRequest request, HttpServletResponse response) {
+        this.request = request;
         this.response = response;
     }
 
@@ -39,6 +42,11 @@ public final class ServletResponseSink implements ResponseSink {
     @Override
     public OutputStream body() throws IOException {
         return response.getOutputStream();
+    }
+
+    @Override
+    public Runnable watchClient(Runnable onGone) {
+        return ClientWatch.start(request, response, onGone)::close;
     }
 
     /** Whether the engine's status line has been relayed. */
