@@ -3,7 +3,7 @@
 # docs/BENCHMARKS.md (between the run.sh markers) with the machine, the date and this command:
 #
 #   benchmarks/run.sh            all points (a few seconds each)
-#   DURATION=8s benchmarks/run.sh
+#   DURATION=8s WARMUP=8s benchmarks/run.sh   seconds per point, JIT warm-up of each gateway
 #   BASELINE_JAR=/tmp/old/gateway-app-0.1.0-SNAPSHOT.jar benchmarks/run.sh
 #                                adds rows for an earlier build (its lib/ next to it), side by side
 #
@@ -216,7 +216,7 @@ for conns in 1 32; do
     for gateway in "${gateways[@]}"; do
         if [[ "$gateway" == baseline ]]; then start_gateway "$work/fixed.yaml" "$BASELINE_JAR"; else start_gateway "$work/fixed.yaml"; fi
         await_200 "http://127.0.0.1:$gw_port/health" "$(now_ms)" >/dev/null
-        wrk -t1 -c8 -d2s -s "$work/post.lua" "http://127.0.0.1:$gw_port/v1/chat/completions" >/dev/null # JIT warm-up
+        wrk -t1 -c8 -d"${WARMUP:-8s}" -s "$work/post.lua" "http://127.0.0.1:$gw_port/v1/chat/completions" >/dev/null # JIT warm-up
         read -r s_rps s_p50 s_p99 < <(wrk_point "http://127.0.0.1:$gw_port/v1/chat/completions" "$conns")
         stop_pid "$gw_pid"
         label="Switchboard"
