@@ -55,6 +55,9 @@ public final class Http1Client {
                 return pooled.exchange(head, body, method);
             } catch (NothingReceivedException e) {
                 pooled.close(); // a stale keep-alive connection: one more try on a fresh one
+            } catch (IOException e) {
+                pooled.close(); // a malformed answer: the engine did answer, so no retry
+                throw e;
             }
         }
         Connection fresh = connect(target, origin);
