@@ -12,7 +12,8 @@
 # RSS; the real llama-server child through llama.cpp's router vs through Switchboard at 1 and 8
 # connections, swaps with --models-max 1, the first request after start, start-up and idle RSS of both
 # (when the binary and a GGUF model are there: LLAMA_SERVER, default the build of
-# tools/llama-server/build.sh, and BENCH_GGUF); 10,000 idle SSE streams through a gateway with
+# tools/llama-server/build.sh, and BENCH_GGUF, default a tiny model written by the real-engine tests'
+# TinyLlamaModels when backend-llamacpp's test classes are built); 10,000 idle SSE streams through a gateway with
 # -Xmx512m; time to first byte of a stream, directly vs through the gateway.
 # nginx and wrk come from Debian's packages, installed when missing.
 set -euo pipefail
@@ -252,6 +253,24 @@ stop_pid "$gw_pid"
 # ---- the real llama-server: llama.cpp's router vs Switchboard ----
 llama_server="${LLAMA_SERVER:-$HOME/.cache/switchboard/llama.cpp/node-llama-cpp-3.21.1/bin/llama-server}"
 llama_models="$work/models"
+# without BENCH_GGUF: a 9 MB random-weight model from the real-engine tests' generator, when built
+# (./mvnw test-compile -pl backend-llamacpp -am)
+tiny_classes="${TINY_CLASSES:-$root/backend-llamacpp/target/test-classes}"
+vocab="$(dirname "$(dirname "$llama_server")")/src/models/ggml-vocab-llama-spm.gguf"
+if [[ -z "${BENCH_GGUF:-}" && -f "$tiny_classes/dev/switchboard/llamacpp/gguf/TinyLlamaModels.class" && -f "$vocab" ]]; then
+    cat >"$work/TinyModel.java" <<'JAVA'
+public class TinyModel {
+    public static void main(String[] args) throws Exception {
+        dev.switchboard.llamacpp.gguf.TinyLlamaModels.write(java.nio.file.Path.of(args[0]),
+                dev.switchboard.llamacpp.gguf.TinyLlamaModels.Size.TINY, 42, java.nio.file.Path.of(args[1]));
+    }
+}
+JAVA
+    if "$JAVA_HOME/bin/java" -cp "$tiny_classes:$root/backend-llamacpp/target/classes:$bench_cp" "$work/TinyModel.java" \
+        "$work/tiny.gguf" "$vocab"; then
+        BENCH_GGUF="$work/tiny.gguf"
+    fi
+fi
 if [[ -x "$llama_server" && -n "${BENCH_GGUF:-}" && -f "${BENCH_GGUF:-}" ]]; then
     say "real llama-server: router vs Switchboard"
     mkdir -p "$llama_models"
