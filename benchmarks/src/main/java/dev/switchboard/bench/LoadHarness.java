@@ -38,6 +38,8 @@ import java.util.stream.Collectors;
  *       interleaved so that machine noise hits both alike.
  *   <li>{@code warm-tier}: two vLLM models that cannot share a simulated GPU, alternated; time to
  *       the first answer after a swap with vLLM sleep mode on vs off.
+ *   <li>{@code sse-upstream} and {@code streams}: the stream points of {@code benchmarks/run.sh}
+ *       (see {@link StreamBench}).
  * </ul>
  *
  * Run: {@code ./mvnw -pl benchmarks -am -Pload -DskipTests verify -Dload.args=proxy}.
@@ -53,7 +55,13 @@ public final class LoadHarness {
         switch (which) {
             case "proxy" -> proxyOverhead();
             case "warm-tier" -> warmTier();
-            default -> throw new IllegalArgumentException("unknown measurement '" + which + "' (proxy, warm-tier)");
+            case "sse-upstream" -> StreamBench.upstream(Integer.parseInt(args[1]));
+            case "streams" ->
+                StreamBench.measure(
+                        URI.create(args[1]), URI.create(args[2]), Integer.parseInt(args[3]), Long.parseLong(args[4]));
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown measurement '" + which + "' (proxy, warm-tier, sse-upstream, streams)");
         }
     }
 

@@ -40,6 +40,11 @@ final class GracefulExit implements Runnable {
         Runtime.getRuntime().halt(clean ? 0 : 1);
     }
 
+    /** The port the server listens on. */
+    int port() {
+        return server.port();
+    }
+
     /** Blocks the calling thread until the hook has run (the JVM ends right after). */
     void awaitShutdown() throws InterruptedException {
         stopped.await();

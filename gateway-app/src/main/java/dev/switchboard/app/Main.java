@@ -80,6 +80,10 @@ public final class Main {
             err.println("switchboard: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
             return Cli.USAGE_ERROR;
         }
+        if (TrainingRun.requested()) {
+            TrainingRun.exercise(exit.port());
+            exit.run(); // stops and exits, writing the cache
+        }
         try {
             exit.awaitShutdown();
         } catch (InterruptedException e) {

@@ -113,7 +113,7 @@ public final class Gateway implements AutoCloseable {
                     builder.gpus,
                     SchedulerClock.system(),
                     breakers::startFailed);
-            this.forwarder = new Forwarder(http);
+            this.forwarder = new Forwarder();
         } catch (RuntimeException e) {
             // a half-built gateway closes what it opened: nobody else holds it
             backends.values().forEach(Backend::close);
@@ -463,6 +463,7 @@ public final class Gateway implements AutoCloseable {
         supervisor.close();
         events.close();
         backends.values().forEach(Backend::close);
+        forwarder.close();
         http.close();
         if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
             try {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.LoggerFactory;
@@ -18,7 +19,11 @@ public sealed interface GpuSetting {
     /** The inventory this setting describes. */
     GpuInventory inventory();
 
-    /** {@code gpus: auto} (the default): nvidia-smi when it is on the PATH and answers, else none. */
+    /**
+     * {@code gpus: auto} (the default): nvidia-smi when it is on the PATH and answers, else none. It
+     * is first asked when a model is placed, not at start-up: a slow nvidia-smi does not hold back
+     * listening.
+     */
     record Auto() implements GpuSetting {
         @Override
         public GpuInventory inventory() {
@@ -31,16 +36,54 @@ public sealed interface GpuSetting {
             if (program.isEmpty()) {
                 return GpuInventory.none();
             }
-            GpuInventory smi =
-                    GpuInventory.nvidiaSmi(List.of(program.get().toString()), GpuInventory.DEFAULT_CACHE_TTL);
-            try {
-                smi.gpus();
-                return smi;
-            } catch (GpuInventoryException e) {
-                // nvidia-smi without a working driver is common in containers: run on the CPU
-                LoggerFactory.getLogger(GpuSetting.class)
-                        .warn("gpus: auto: nvidia-smi did not answer ({}); using no GPUs", e.getMessage());
-                return GpuInventory.none();
+            return new FirstUseProbe(
+                    GpuInventory.nvidiaSmi(List.of(program.get().toString()), GpuInventory.DEFAULT_CACHE_TTL));
+        }
+
+        /** nvidia-smi, or no GPUs when its first reading fails (no working driver, common in containers). */
+        private static final class FirstUseProbe implements GpuInventory {
+            private final GpuInventory smi;
+            private volatile GpuInventory chosen; // null until the first reading
+
+            FirstUseProbe(GpuInventory smi) {
+                this.smi = smi;
+            }
+
+            private GpuInventory chosen() {
+                GpuInventory inventory = chosen;
+                if (inventory == null) {
+                    synchronized (this) {
+                        if (chosen == null) {
+                            try {
+                                smi.gpus();
+                                chosen = smi;
+                            } catch (GpuInventoryException e) {
+                                LoggerFactory.getLogger(GpuSetting.class)
+                                        .warn(
+                                                "gpus: auto: nvidia-smi did not answer ({}); using no GPUs",
+                                                e.getMessage());
+                                chosen = GpuInventory.none();
+                            }
+                        }
+                        inventory = chosen;
+                    }
+                }
+                return inventory;
+            }
+
+            @Override
+            public List<GpuInfo> gpus() {
+                return chosen().gpus();
+            }
+
+            @Override
+            public Map<Long, Long> memoryByPid() {
+                return chosen().memoryByPid();
+            }
+
+            @Override
+            public void refresh() {
+                chosen().refresh();
             }
         }
 

@@ -1,6 +1,5 @@
 package dev.switchboard.app.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.app.activity.ActivityLog;
 import dev.switchboard.app.http.internal.BoundedBody;
 import dev.switchboard.app.http.internal.ClientWatch;
@@ -131,7 +130,7 @@ public final class ModelProxy {
             throw GatewayException.invalidRequest("model name is missing from the request");
         }
         ActivityLog.Trace trace = activity.begin(name, ctx.endpoint().path, body);
-        ServletResponseSink sink = new ServletResponseSink(ctx.res());
+        ServletResponseSink sink = new ServletResponseSink(ctx.req(), ctx.res());
         int status = 500;
         // registered before the wait, so that a stop during the model's load cancels this request
         AtomicReference<CompletableFuture<Lease>> waiting = new AtomicReference<>();
@@ -314,9 +313,7 @@ public final class ModelProxy {
         if (MultipartFields.isMultipart(contentType)) {
             return MultipartFields.field(body, contentType, "model").orElse(null);
         }
-        JsonNode json = Json.readBody(body);
-        JsonNode model = json.get("model");
-        return model != null && model.isTextual() ? model.asText() : null;
+        return Json.textField(body, "model");
     }
 
     /** {@code ?autoload=true|1} or anything else; without it, the scheduler's setting. */

@@ -47,4 +47,16 @@ class GpuSettingTest {
 
         assertThat(inventory.gpus()).isEmpty();
     }
+
+    @Test
+    void autoAsksNvidiaSmiOnlyWhenTheGpusAreFirstNeeded() throws Exception {
+        Path calls = bin.resolve("calls");
+        fakeNvidiaSmi("echo call >> '" + calls + "'; echo '0, GPU-3da4a729, NVIDIA H100 80GB HBM3, 81559, 480, 81079'");
+
+        GpuInventory inventory = new GpuSetting.Auto().inventory(bin.toString());
+
+        assertThat(calls).doesNotExist(); // start-up does not wait for nvidia-smi
+        assertThat(inventory.gpus()).hasSize(1);
+        assertThat(calls).exists();
+    }
 }

@@ -1,20 +1,21 @@
 package dev.switchboard.core.forward;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.GatewayException;
+import dev.switchboard.core.forward.internal.Http1Client;
 import dev.switchboard.core.lifecycle.Lease;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +45,7 @@ public final class Forwarder {
             "x-api-key",
             "http2-settings");
 
-    private final HttpClient http;
-
-    /** @param http an HTTP/1.1 client; engines speak HTTP/1.1 */
-    public Forwarder(HttpClient http) {
-        this.http = http;
-    }
+    private final Http1Client http = new Http1Client(Duration.ofSeconds(5));
 
     /**
      * Forwards the request and relays the response.
@@ -60,46 +56,61 @@ public final class Forwarder {
      * @return the engine's status code, as relayed
      */
     public int forward(Lease lease, ProxyRequest request, ResponseSink sink) throws IOException, InterruptedException {
-        HttpRequest upstream = upstreamRequest(lease, request);
-        HttpResponse<InputStream> response;
+        URI target = target(lease.baseUri(), request.pathAndQuery());
+        byte[] body = rewriteBody(request.body(), lease.upstreamModel(), RequestFilters.of(lease.model()));
+        Http1Client.Response response;
         try {
-            response = http.send(upstream, HttpResponse.BodyHandlers.ofInputStream());
+            response = http.send(target, request.method(), upstreamHeaders(lease, request), body);
         } catch (IOException e) {
             throw GatewayException.badGateway(
                     "model '" + lease.model().id() + "': the engine did not answer (" + e.getMessage() + ")");
         }
-        try (InputStream body = response.body()) {
-            sink.begin(response.statusCode(), responseHeaders(response));
-            boolean eventStream = response.headers()
-                    .firstValue("content-type")
-                    .map(type -> type.toLowerCase(Locale.ROOT).startsWith("text/event-stream"))
-                    .orElse(false);
-            SseRelay.relay(body, sink.body(), eventStream);
-            return response.statusCode();
-        } catch (ClientGoneException e) {
+        AtomicBoolean clientGone = new AtomicBoolean();
+        try (response) {
+            sink.begin(response.status(), responseHeaders(response));
+            String type = response.header("content-type");
+            boolean eventStream = type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17);
+            Runnable unwatch = eventStream
+                    ? sink.watchClient(() -> {
+                        clientGone.set(true);
+                        response.abort(); // the engine sees the request cancelled at once
+                    })
+                    : () -> {};
+            try {
+                SseRelay.relay(response.body(), sink.body(), eventStream);
+            } finally {
+                unwatch.run();
+            }
+            return response.status();
+        } catch (IOException e) {
+            if (!(e instanceof ClientGoneException) && !clientGone.get()) {
+                throw e;
+            }
+            ClientGoneException gone = e instanceof ClientGoneException c ? c : new ClientGoneException(e);
             log.debug(
                     "model '{}': client went away; upstream request cancelled",
                     lease.model().id());
-            throw e;
+            throw gone;
         }
     }
 
-    private static HttpRequest upstreamRequest(Lease lease, ProxyRequest request) {
-        URI target = target(lease.baseUri(), request.pathAndQuery());
-        byte[] body = rewriteBody(request.body(), lease.upstreamModel(), RequestFilters.of(lease.model()));
-        HttpRequest.Builder builder = HttpRequest.newBuilder(target)
-                .method(
-                        request.method(),
-                        body.length == 0
-                                ? HttpRequest.BodyPublishers.noBody()
-                                : HttpRequest.BodyPublishers.ofByteArray(body));
+    /** Closes the idle engine connections. */
+    public void close() {
+        http.close();
+    }
+
+    private static Map<String, List<String>> upstreamHeaders(Lease lease, ProxyRequest request) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
         request.headers().forEach((name, values) -> {
             if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
-                values.forEach(value -> builder.header(name, value));
+                headers.put(name, values);
             }
         });
-        lease.requestHeaders().forEach(builder::setHeader);
-        return builder.build();
+        lease.requestHeaders().forEach((name, value) -> {
+            headers.keySet().removeIf(existing -> existing.equalsIgnoreCase(name));
+            headers.put(name, List.of(value));
+        });
+        return headers;
     }
 
     /**
@@ -112,10 +123,10 @@ public final class Forwarder {
         return URI.create((root.endsWith("/") ? root.substring(0, root.length() - 1) : root) + pathAndQuery);
     }
 
-    private static Map<String, List<String>> responseHeaders(HttpResponse<?> response) {
+    private static Map<String, List<String>> responseHeaders(Http1Client.Response response) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        response.headers().map().forEach((name, values) -> {
-            if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
+        response.headers().forEach((name, values) -> {
+            if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
                 headers.put(name, values);
             }
         });
@@ -132,6 +143,10 @@ public final class Forwarder {
             return body;
         }
         try {
+            // the usual request needs no change: find that out with the streaming parser, no tree
+            if (filters.isEmpty() && !needsRename(body, upstreamModel)) {
+                return body;
+            }
             if (!(JSON.readTree(body) instanceof ObjectNode object)) {
                 return body;
             }
@@ -150,5 +165,24 @@ public final class Forwarder {
             log.trace("body is not JSON; forwarded as is");
             return body;
         }
+    }
+
+    /** Whether the object's top-level {@code model} (the last one, as a tree keeps it) differs from the engine's name. */
+    private static boolean needsRename(byte[] body, String upstreamModel) throws IOException {
+        boolean rename = false;
+        try (JsonParser parser = JSON.getFactory().createParser(body)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if (field.equals("model")) {
+                    rename = !upstreamModel.equals(value.isScalarValue() ? parser.getValueAsString() : "");
+                }
+                parser.skipChildren();
+            }
+        }
+        return rename;
     }
 }

@@ -13,4 +13,13 @@ public interface ResponseSink {
 
     /** The raw body stream; the forwarder flushes it at every SSE event boundary. */
     OutputStream body() throws IOException;
+
+    /**
+     * Starts noticing a client that hangs up while an event stream is relayed (an idle stream writes
+     * nothing, so no failed write would tell): {@code onGone} then runs once, on another thread. The
+     * returned action stops watching. By default nothing is watched: a hang-up shows at the next write.
+     */
+    default Runnable watchClient(Runnable onGone) {
+        return () -> {};
+    }
 }

@@ -1,7 +1,9 @@
 package dev.switchboard.app.http.internal;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -35,6 +37,36 @@ public final class Json {
             throw GatewayException.invalidRequest("request body is not valid JSON: it is empty");
         }
         return json;
+    }
+
+    /**
+     * A top-level text field of a request body, read with the streaming parser and no tree (the
+     * proxy only needs the model name); null when absent or not text. Errors as {@link #readBody}.
+     *
+     * @throws GatewayException 400 when the body is empty or not JSON
+     */
+    public static String textField(byte[] body, String field) {
+        try (JsonParser parser = MAPPER.getFactory().createParser(body)) {
+            JsonToken first = parser.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                JsonNode value = readBody(body).get(field); // not an object: rare, checked the usual way
+                return value != null && value.isTextual() ? value.asText() : null;
+            }
+            String text = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                boolean wanted = parser.currentName().equals(field);
+                JsonToken value = parser.nextToken();
+                if (wanted) {
+                    text = value == JsonToken.VALUE_STRING ? parser.getText() : null; // the last one counts
+                }
+                parser.skipChildren();
+            }
+            return text;
+        } catch (JsonProcessingException e) {
+            throw GatewayException.invalidRequest("request body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new IllegalStateException("reading JSON from memory failed", e);
+        }
     }
 
     /** Writes a value as compact JSON; the HTTP layer only writes its own records and maps. */

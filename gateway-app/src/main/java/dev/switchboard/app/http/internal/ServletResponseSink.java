@@ -1,6 +1,7 @@
 package dev.switchboard.app.http.internal;
 
 import dev.switchboard.core.forward.ResponseSink;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,12 +19,14 @@ public final class ServletResponseSink implements ResponseSink {
     private static final Set<String> SERVER_OWNED =
             Set.of("date", "server", "transfer-encoding", "connection", "keep-alive");
 
+    private final HttpServletRequest request;
     private final HttpServletResponse response;
     private int status;
     private boolean streamed;
     private OutputStream body;
 
-    public ServletResponseSink(HttpServletResponse response) {
+    public ServletResponseSink(HttpServletRequest request, HttpServletResponse response) {
+        this.request = request;
         this.response = response;
     }
 
@@ -54,6 +57,11 @@ public final class ServletResponseSink implements ResponseSink {
         if (body instanceof ChunkedBody chunked) {
             chunked.close();
         }
+    }
+
+    @Override
+    public Runnable watchClient(Runnable onGone) {
+        return ClientWatch.start(request, response, onGone)::close;
     }
 
     /** Whether the engine's status line has been relayed. */

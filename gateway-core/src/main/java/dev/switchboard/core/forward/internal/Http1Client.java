@@ -1,0 +1,484 @@
+package dev.switchboard.core.forward.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * A blocking HTTP/1.1 client with a keep-alive pool per origin, for relaying to engines. The caller's
+ * thread (a virtual thread in the gateway) does the socket I/O itself: no selector thread, no
+ * hand-off per request, no copy of the response body. The relay reads what each socket read
+ * returns, so streamed events pass through as they arrive.
+ *
+ * <p>A request that fails on a pooled connection before any response byte came back (the engine
+ * closed an idle keep-alive connection) is sent once more on a fresh connection; nothing has reached
+ * the client then. Thread-safe.
+ */
+public final class Http1Client {
+    private static final int MAX_IDLE_PER_ORIGIN = 256;
+    private static final long IDLE_NANOS = Duration.ofSeconds(30).toNanos();
+
+    private final int connectTimeoutMillis;
+    private final Map<String, ConcurrentLinkedDeque<Connection>> idle = new ConcurrentHashMap<>();
+
+    public Http1Client(Duration connectTimeout) {
+        this.connectTimeoutMillis = Math.toIntExact(connectTimeout.toMillis());
+    }
+
+    /**
+     * Sends a request and reads the response head; the body is read from the returned response,
+     * which must be closed (a fully read body returns its connection to the pool).
+     *
+     * @param headers headers to send besides Host and Content-Length, names as given
+     */
+    public Response send(URI target, String method, Map<String, List<String>> headers, byte[] body) throws IOException {
+        byte[] head = head(target, method, headers, body.length);
+        String origin = origin(target);
+        Connection pooled = takeIdle(origin);
+        if (pooled != null) {
+            try {
+                return pooled.exchange(head, body, method);
+            } catch (NothingReceivedException e) {
+                pooled.close(); // a stale keep-alive connection: one more try on a fresh one
+            } catch (IOException e) {
+                pooled.close(); // a malformed answer: the engine did answer, so no retry
+                throw e;
+            }
+        }
+        Connection fresh = connect(target, origin);
+        try {
+            return fresh.exchange(head, body, method);
+        } catch (IOException e) {
+            fresh.close();
+            throw e instanceof NothingReceivedException gone ? (IOException) gone.getCause() : e;
+        }
+    }
+
+    private Connection takeIdle(String origin) {
+        ConcurrentLinkedDeque<Connection> connections = idle.get(origin);
+        if (connections == null) {
+            return null;
+        }
+        Connection connection;
+        long now = System.nanoTime();
+        while ((connection = connections.pollFirst()) != null) {
+            if (now - connection.idleSince < IDLE_NANOS) {
+                return connection;
+            }
+            connection.close();
+        }
+        return null;
+    }
+
+    private void release(Connection connection) {
+        ConcurrentLinkedDeque<Connection> connections =
+                idle.computeIfAbsent(connection.origin, key -> new ConcurrentLinkedDeque<>());
+        connection.idleSince = System.nanoTime();
+        connections.addFirst(connection); // most recently used first: the others expire
+        if (connections.size() > MAX_IDLE_PER_ORIGIN) {
+            Connection oldest = connections.pollLast();
+            if (oldest != null) {
+                oldest.close();
+            }
+        }
+    }
+
+    /** Closes every idle connection. */
+    public void close() {
+        idle.values().forEach(connections -> {
+            Connection connection;
+            while ((connection = connections.pollFirst()) != null) {
+                connection.close();
+            }
+        });
+    }
+
+    private Connection connect(URI target, String origin) throws IOException {
+        boolean tls = "https".equalsIgnoreCase(target.getScheme());
+        int port = target.getPort() != -1 ? target.getPort() : tls ? 443 : 80;
+        Socket socket = new Socket();
+        try {
+            socket.connect(new InetSocketAddress(target.getHost(), port), connectTimeoutMillis);
+            socket.setTcpNoDelay(true);
+            if (tls) {
+                SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
+                        .createSocket(socket, target.getHost(), port, true);
+                SSLParameters parameters = ssl.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                ssl.setSSLParameters(parameters);
+                ssl.startHandshake();
+                socket = ssl;
+            }
+            return new Connection(socket, origin);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    private static String origin(URI target) {
+        return target.getScheme().toLowerCase(Locale.ROOT) + "://" + target.getHost() + ":" + target.getPort();
+    }
+
+    private static byte[] head(URI target, String method, Map<String, List<String>> headers, int bodyLength) {
+        StringBuilder head = new StringBuilder(256);
+        String path = target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
+        head.append(method).append(' ').append(path);
+        if (target.getRawQuery() != null) {
+            head.append('?').append(target.getRawQuery());
+        }
+        head.append(" HTTP/1.1\r\nHost: ").append(target.getHost());
+        if (target.getPort() != -1) {
+            head.append(':').append(target.getPort());
+        }
+        head.append("\r\n");
+        headers.forEach((name, values) -> {
+            for (String value : values) {
+                checkHeader(name, value);
+                head.append(name).append(": ").append(value).append("\r\n");
+            }
+        });
+        if (bodyLength > 0 || !(method.equals("GET") || method.equals("HEAD") || method.equals("DELETE"))) {
+            head.append("Content-Length: ").append(bodyLength).append("\r\n");
+        }
+        head.append("\r\n");
+        return head.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** No header may smuggle a line break into the request. */
+    private static void checkHeader(String name, String value) {
+        if (name.indexOf('\r') >= 0
+                || name.indexOf('\n') >= 0
+                || value.indexOf('\r') >= 0
+                || value.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("header '" + name.strip() + "' contains a line break");
+        }
+    }
+
+    /** A request that failed before the engine answered anything. */
+    private static final class NothingReceivedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NothingReceivedException(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** An engine's response: status and head read, body streamed from {@link #body()}. */
+    public static final class Response implements AutoCloseable {
+        private final int status;
+        private final Map<String, List<String>> headers;
+        private final Body body;
+
+        private Response(int status, Map<String, List<String>> headers, Body body) {
+            this.status = status;
+            this.headers = headers;
+            this.body = body;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        /** The response headers, names as the engine wrote them, in its order. */
+        public Map<String, List<String>> headers() {
+            return headers;
+        }
+
+        /** The first value of a header, by case-insensitive name, or null. */
+        public String header(String name) {
+            for (Map.Entry<String, List<String>> entry : headers.entrySet()) {
+                if (entry.getKey().equalsIgnoreCase(name) && !entry.getValue().isEmpty()) {
+                    return entry.getValue().get(0);
+                }
+            }
+            return null;
+        }
+
+        /** The body; each read returns what one socket read brought, never waiting to fill the buffer. */
+        public InputStream body() {
+            return body;
+        }
+
+        /** Returns the connection to the pool when the body was read to its end, else closes it. */
+        @Override
+        public void close() {
+            body.close();
+        }
+
+        /** Closes the connection from any thread: a read blocked on it fails, the engine sees the request cancelled. */
+        public void abort() {
+            body.connection.close();
+        }
+    }
+
+    private final class Connection {
+        private final Socket socket;
+        private final String origin;
+        private final InputStream in;
+        private final OutputStream out;
+        private final byte[] buffer = new byte[8192];
+        private int pos;
+        private int limit;
+        private long idleSince;
+
+        Connection(Socket socket, String origin) throws IOException {
+            this.socket = socket;
+            this.origin = origin;
+            this.in = socket.getInputStream();
+            this.out = socket.getOutputStream();
+        }
+
+        Response exchange(byte[] head, byte[] body, String method) throws IOException {
+            try {
+                if (body.length > 0 && head.length + body.length <= 16384) {
+                    byte[] request = new byte[head.length + body.length];
+                    System.arraycopy(head, 0, request, 0, head.length);
+                    System.arraycopy(body, 0, request, head.length, body.length);
+                    out.write(request); // one segment for a small request
+                } else {
+                    out.write(head);
+                    out.write(body);
+                }
+                out.flush();
+                if (!fill()) {
+                    throw new IOException("the engine closed the connection without answering");
+                }
+            } catch (IOException e) {
+                throw new NothingReceivedException(e);
+            }
+            while (true) {
+                String statusLine = line();
+                int status = status(statusLine);
+                Map<String, List<String>> headers = new LinkedHashMap<>();
+                String line;
+                while (!(line = line()).isEmpty()) {
+                    int colon = line.indexOf(':');
+                    if (colon <= 0) {
+                        throw new IOException("malformed header line from the engine: " + line);
+                    }
+                    headers.computeIfAbsent(line.substring(0, colon).strip(), key -> new ArrayList<>(1))
+                            .add(line.substring(colon + 1).strip());
+                }
+                if (status >= 100 && status < 200 && status != 101) {
+                    continue; // 100 Continue, 103 Early Hints: the real answer follows
+                }
+                boolean keepAlive = statusLine.startsWith("HTTP/1.1") && !hasToken(headers, "connection", "close");
+                Body responseBody;
+                if (method.equals("HEAD") || status == 204 || status == 304) {
+                    responseBody = new Body(this, keepAlive, 0, false);
+                } else if (hasToken(headers, "transfer-encoding", "chunked")) {
+                    responseBody = new Body(this, keepAlive, -1, true);
+                } else {
+                    String length = first(headers, "content-length");
+                    responseBody = length != null
+                            ? new Body(this, keepAlive, Long.parseLong(length.trim()), false)
+                            : new Body(this, false, -1, false); // ends when the engine closes
+                }
+                return new Response(status, headers, responseBody);
+            }
+        }
+
+        private int status(String statusLine) throws IOException {
+            if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12) {
+                throw new IOException("malformed status line from the engine: " + statusLine);
+            }
+            try {
+                return Integer.parseInt(statusLine.substring(9, 12));
+            } catch (NumberFormatException e) {
+                throw new IOException("malformed status line from the engine: " + statusLine, e);
+            }
+        }
+
+        /** Reads more into the buffer when it is empty; false at end of stream. */
+        boolean fill() throws IOException {
+            if (pos < limit) {
+                return true;
+            }
+            int n = in.read(buffer, 0, buffer.length);
+            if (n <= 0) {
+                return false;
+            }
+            pos = 0;
+            limit = n;
+            return true;
+        }
+
+        /** One line of the head or of chunk framing, without its CRLF. */
+        String line() throws IOException {
+            StringBuilder line = new StringBuilder(64);
+            while (true) {
+                if (!fill()) {
+                    throw new IOException("the engine closed the connection mid-response");
+                }
+                while (pos < limit) {
+                    byte b = buffer[pos++];
+                    if (b == '\n') {
+                        int n = line.length();
+                        if (n > 0 && line.charAt(n - 1) == '\r') {
+                            line.setLength(n - 1);
+                        }
+                        return line.toString();
+                    }
+                    if (line.length() > 65536) {
+                        throw new IOException("a line of the engine's response head is too long");
+                    }
+                    line.append((char) (b & 0xff));
+                }
+            }
+        }
+
+        /** Up to len bytes: buffered ones first, else one socket read; -1 at end of stream. */
+        int read(byte[] target, int offset, int len) throws IOException {
+            if (pos < limit) {
+                int n = Math.min(len, limit - pos);
+                System.arraycopy(buffer, pos, target, offset, n);
+                pos += n;
+                return n;
+            }
+            return in.read(target, offset, len);
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+    }
+
+    private static boolean hasToken(Map<String, List<String>> headers, String name, String token) {
+        for (Map.Entry<String, List<String>> entry : headers.entrySet()) {
+            if (entry.getKey().equalsIgnoreCase(name)) {
+                for (String value : entry.getValue()) {
+                    for (String part : value.split(",")) {
+                        if (part.strip().equalsIgnoreCase(token)) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static String first(Map<String, List<String>> headers, String name) {
+        for (Map.Entry<String, List<String>> entry : headers.entrySet()) {
+            if (entry.getKey().equalsIgnoreCase(name) && !entry.getValue().isEmpty()) {
+                return entry.getValue().get(0);
+            }
+        }
+        return null;
+    }
+
+    /** A response body: fixed length, chunked, or up to the connection's end. */
+    private final class Body extends InputStream {
+        private final Connection connection;
+        private final boolean keepAlive;
+        private final boolean chunked;
+        private long remaining; // of the body, or of the current chunk; -1 for "read to the end"
+        private boolean done;
+        private boolean closed;
+
+        Body(Connection connection, boolean keepAlive, long length, boolean chunked) {
+            this.connection = connection;
+            this.keepAlive = keepAlive;
+            this.chunked = chunked;
+            this.remaining = chunked ? 0 : length;
+            this.done = !chunked && length == 0;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n == -1 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] target, int offset, int len) throws IOException {
+            if (closed) {
+                throw new IOException("response body closed");
+            }
+            if (done) {
+                return -1;
+            }
+            if (len == 0) {
+                return 0;
+            }
+            if (chunked && remaining == 0) {
+                remaining = nextChunk();
+                if (remaining == 0) {
+                    done = true;
+                    return -1;
+                }
+            }
+            int want = remaining < 0 ? len : (int) Math.min(len, remaining);
+            int n = connection.read(target, offset, want);
+            if (n == -1) {
+                if (remaining < 0) {
+                    done = true;
+                    return -1;
+                }
+                throw new IOException("the engine closed the connection mid-body");
+            }
+            if (remaining > 0) {
+                remaining -= n;
+                if (remaining == 0 && chunked) {
+                    if (!connection.line().isEmpty()) {
+                        throw new IOException("malformed chunk from the engine");
+                    }
+                } else if (remaining == 0) {
+                    done = true;
+                }
+            }
+            return n;
+        }
+
+        private long nextChunk() throws IOException {
+            String size = connection.line();
+            int extension = size.indexOf(';');
+            long length;
+            try {
+                length = Long.parseLong((extension >= 0 ? size.substring(0, extension) : size).strip(), 16);
+            } catch (NumberFormatException e) {
+                throw new IOException("malformed chunk size from the engine: " + size, e);
+            }
+            if (length == 0) {
+                while (!connection.line().isEmpty()) {
+                    // trailers: not relayed
+                }
+            }
+            return length;
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (done && keepAlive) {
+                release(connection);
+            } else {
+                connection.close(); // unread body: the engine sees the request cancelled
+            }
+        }
+    }
+}
