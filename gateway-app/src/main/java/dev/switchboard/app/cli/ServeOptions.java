@@ -26,6 +26,7 @@ import java.util.Map;
  * @param llamaServer the llama-server binary ({@code --llama-server}), only without a config
  * @param llamaServerArgs other llama-server arguments, passed to every child; only without a
  *     config
+ * @param tools the {@code /tools} settings given ({@code --tools}, {@code --mcp-servers-json}, ...)
  */
 public record ServeOptions(
         Path config,
@@ -38,7 +39,8 @@ public record ServeOptions(
         Boolean modelsAutoload,
         List<String> apiKeys,
         String llamaServer,
-        List<String> llamaServerArgs) {
+        List<String> llamaServerArgs,
+        ToolsFlags.Overrides tools) {
 
     /** The backend the gateway runs without a configuration file, as llama-server's router does. */
     public static final String ROUTER_BACKEND = "llamacpp";
@@ -46,6 +48,7 @@ public record ServeOptions(
     public ServeOptions {
         apiKeys = List.copyOf(apiKeys);
         llamaServerArgs = List.copyOf(llamaServerArgs);
+        tools = tools == null ? ToolsFlags.Overrides.NONE : tools;
     }
 
     /**
@@ -87,6 +90,7 @@ public record ServeOptions(
         }
         GatewayConfig gateway = base.gateway();
         return base.withGateway(new GatewayConfig(scheduler.build(), gateway.backends(), gateway.models()))
+                .withTools(tools.applyTo(base.tools()))
                 .withServer(new ServerSettings(
                         host != null ? host : server.host(),
                         port != null ? port : server.port(),

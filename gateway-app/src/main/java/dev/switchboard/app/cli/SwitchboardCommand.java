@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
@@ -64,6 +65,9 @@ final class SwitchboardCommand {
     @Option(names = "--llama-server", paramLabel = "PATH", description = "llama-server binary (default: on PATH)")
     String llamaServer;
 
+    @Mixin
+    ToolsFlags tools = new ToolsFlags();
+
     @Option(names = "--help", usageHelp = true, description = "show this help and exit")
     boolean help;
 
@@ -110,7 +114,8 @@ final class SwitchboardCommand {
                 autoload(fromEnv),
                 splitKeys(keys),
                 llamaServer,
-                llamaServerArgs);
+                llamaServerArgs,
+                tools.toOverrides(fromEnv));
     }
 
     private void rejectRouterOnly() {

@@ -3,6 +3,7 @@ package dev.switchboard.app.config;
 import dev.switchboard.app.ServerSettings;
 import dev.switchboard.app.config.internal.SwitchboardWriter;
 import dev.switchboard.core.GatewayConfig;
+import dev.switchboard.tools.ToolsConfig;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,22 +16,34 @@ import java.util.Objects;
  * @param gpus where the gateway learns about GPUs
  * @param warnings settings that were read but are not honoured (llama-swap keys Switchboard does
  *     not support), each naming the file, line and key; shown at start-up
+ * @param tools what {@code /tools} offers (off unless configured)
  */
-public record AppConfig(GatewayConfig gateway, ServerSettings server, GpuSetting gpus, List<String> warnings) {
+public record AppConfig(
+        GatewayConfig gateway, ServerSettings server, GpuSetting gpus, List<String> warnings, ToolsConfig tools) {
 
     public AppConfig {
         Objects.requireNonNull(gateway, "gateway");
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(gpus, "gpus");
         warnings = List.copyOf(warnings);
+        Objects.requireNonNull(tools, "tools");
+    }
+
+    /** A configuration with {@code /tools} off. */
+    public AppConfig(GatewayConfig gateway, ServerSettings server, GpuSetting gpus, List<String> warnings) {
+        this(gateway, server, gpus, warnings, ToolsConfig.disabled());
     }
 
     public AppConfig withGateway(GatewayConfig value) {
-        return new AppConfig(value, server, gpus, warnings);
+        return new AppConfig(value, server, gpus, warnings, tools);
     }
 
     public AppConfig withServer(ServerSettings value) {
-        return new AppConfig(gateway, value, gpus, warnings);
+        return new AppConfig(gateway, value, gpus, warnings, tools);
+    }
+
+    public AppConfig withTools(ToolsConfig value) {
+        return new AppConfig(gateway, server, gpus, warnings, value);
     }
 
     /**

@@ -5,6 +5,8 @@ import dev.switchboard.app.http.internal.EventStreams;
 import dev.switchboard.app.http.internal.Json;
 import dev.switchboard.app.http.metrics.GatewayMetrics;
 import dev.switchboard.core.Gateway;
+import dev.switchboard.tools.Tools;
+import dev.switchboard.tools.ToolsConfig;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
@@ -41,13 +43,15 @@ public final class GatewayServer {
     private final int port;
     private final GatewayMetrics metrics;
     private final EventStreams streams;
+    private final Tools tools;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
-    private GatewayServer(Javalin app, GatewayMetrics metrics, EventStreams streams) {
+    private GatewayServer(Javalin app, GatewayMetrics metrics, EventStreams streams, Tools tools) {
         this.app = app;
         this.port = app.port();
         this.metrics = metrics;
         this.streams = streams;
+        this.tools = tools;
     }
 
     /**
@@ -56,6 +60,14 @@ public final class GatewayServer {
      * @throws io.javalin.util.JavalinBindException when the port cannot be bound
      */
     public static GatewayServer start(Gateway gateway, ServerSettings settings) {
+        return start(gateway, settings, Tools.start(ToolsConfig.disabled(), call -> {}));
+    }
+
+    /**
+     * Like {@link #start(Gateway, ServerSettings)}, serving {@code tools} at {@code /tools}; the
+     * server closes them when it stops (before requests drain, so no tool call holds the drain up).
+     */
+    public static GatewayServer start(Gateway gateway, ServerSettings settings, Tools tools) {
         GatewayMetrics metrics = new GatewayMetrics(gateway);
         EventStreams streams = new EventStreams(HEARTBEAT);
         ModelProxy proxy = new ModelProxy(gateway, settings.maxBodyBytes(), metrics);
@@ -66,6 +78,7 @@ public final class GatewayServer {
             OpenAiRoutes.register(config.routes, gateway, proxy);
             RouterRoutes.register(config.routes, gateway, proxy, settings.maxBodyBytes(), streams);
             AdminRoutes.register(config.routes, gateway, proxy, streams, metrics);
+            ToolRoutes.register(config.routes, tools, settings.maxBodyBytes());
             if (settings.webUi()) {
                 config.staticFiles.add(files -> {
                     files.hostedPath = "/ui";
@@ -79,10 +92,11 @@ public final class GatewayServer {
             app.start(settings.host(), settings.port());
         } catch (RuntimeException e) {
             metrics.close();
+            tools.close();
             throw e;
         }
         log.info("listening on http://{}:{}/", settings.host(), app.port());
-        return new GatewayServer(app, metrics, streams);
+        return new GatewayServer(app, metrics, streams, tools);
     }
 
     private static void configure(JavalinConfig config, ServerSettings settings) {
@@ -110,6 +124,7 @@ public final class GatewayServer {
             return;
         }
         streams.closeAll();
+        tools.close();
         Server jetty = app.jettyServer().server();
         jetty.setStopTimeout(Math.max(1, drain.toMillis()));
         try {

@@ -86,6 +86,8 @@ final class RouterViews {
         Map<String, Object> data = new LinkedHashMap<>();
         return switch (event) {
             case GatewayEvent.StateChanged change when change.to() == ModelState.STOPPING -> Optional.empty();
+            // tool calls concern no model; the router's model stream has nothing like them
+            case GatewayEvent.ToolCalled call -> Optional.empty();
             case GatewayEvent.StateChanged change
             when change.to() == ModelState.STARTING -> {
                 data.put("status", value(change.to()));

@@ -9,6 +9,7 @@ import dev.switchboard.core.lifecycle.SchedulerConfig;
 import dev.switchboard.core.spi.BackendConfig;
 import dev.switchboard.core.spi.GpuInfo;
 import dev.switchboard.core.spi.ModelDescriptor;
+import dev.switchboard.tools.ToolsConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,10 +28,11 @@ import java.util.Set;
  * gpus:      auto | none | [{ id, memory, name }, ...] | { nvidiaSmi: [command...] }
  * backends:  { NAME: { type, ...options } }
  * models:    { ID: { backend, source, ... } }        (see ModelReader)
+ * tools:     { enabled, runtime, mcpServers, mcpServersConfig, roots, allowRuntimes }   (see ToolsReader)
  * }</pre>
  */
 final class SwitchboardReader {
-    private static final List<String> TOP_LEVEL = List.of("server", "scheduler", "gpus", "backends", "models");
+    private static final List<String> TOP_LEVEL = List.of("server", "scheduler", "gpus", "backends", "models", "tools");
     private static final List<String> SERVER = List.of("host", "port", "apiKeys", "maxBodySize", "webUi");
     private static final List<String> SCHEDULER =
             List.of("maxLoaded", "queue", "idleTtl", "stopTimeout", "restartBackoff", "autoload", "groups");
@@ -64,7 +66,10 @@ final class SwitchboardReader {
                 new GatewayConfig(scheduler, backends, models),
                 root.get("server").map(SwitchboardReader::server).orElse(ServerSettings.defaults()),
                 root.get("gpus").map(SwitchboardReader::gpus).orElse(new GpuSetting.Auto()),
-                List.of());
+                List.of(),
+                root.get("tools")
+                        .map(node -> ToolsReader.read(node, baseDirectory))
+                        .orElse(ToolsConfig.disabled()));
     }
 
     private static ServerSettings server(YamlNode node) {
