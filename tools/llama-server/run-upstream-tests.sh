@@ -54,9 +54,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cp -r "$src/tools/server/tests" "$work/tests"
-mkdir -p "$work/tests/tmp"
-cp "$here/upstream/unit_conftest.py" "$work/tests/unit/conftest.py"
+# at the path it has in the release: test_tools_builtin.py reads files by their place in the tree
+tests="$work/tools/server/tests"
+mkdir -p "$work/tools/server"
+cp -r "$src/tools/server/tests" "$tests"
+mkdir -p "$tests/tmp"
+cp "$here/upstream/unit_conftest.py" "$tests/unit/conftest.py"
 mkdir -p "$work/stubs"
 for module in wget openai filelock; do
     "$python" -c "import $module" 2>/dev/null || cp "$here/upstream/stubs/$module.py" "$work/stubs/"
@@ -106,5 +109,5 @@ if [[ $# -eq 0 ]] || [[ "$(printf '%s\n' "$@" | grep -c '^unit/')" -eq 0 ]]; the
         unit/test_security.py::test_cors_origins_defaults_to_localhost_with_tools_enabled
 fi
 say "target $target ($LLAMA_SERVER_BIN_PATH), port $PORT, hub $MODEL_ENDPOINT, cache $LLAMA_CACHE"
-cd "$work/tests"
+cd "$tests"
 "$python" -m pytest -p no:cacheprovider -o console_output_style=classic -rA "$@"

@@ -27,6 +27,7 @@ import java.util.Map;
  * @param llamaServerArgs other llama-server arguments, passed to every child; only without a
  *     config
  * @param tools the {@code /tools} settings given ({@code --tools}, {@code --mcp-servers-json}, ...)
+ * @param webUi whether to serve the web UI ({@code --no-ui} gives false)
  */
 public record ServeOptions(
         Path config,
@@ -40,7 +41,8 @@ public record ServeOptions(
         List<String> apiKeys,
         String llamaServer,
         List<String> llamaServerArgs,
-        ToolsFlags.Overrides tools) {
+        ToolsFlags.Overrides tools,
+        Boolean webUi) {
 
     /** The backend the gateway runs without a configuration file, as llama-server's router does. */
     public static final String ROUTER_BACKEND = "llamacpp";
@@ -96,6 +98,6 @@ public record ServeOptions(
                         port != null ? port : server.port(),
                         apiKeys.isEmpty() ? server.apiKeys() : apiKeys,
                         server.maxBodyBytes(),
-                        server.webUi()));
+                        webUi != null ? webUi : server.webUi()));
     }
 }

@@ -68,6 +68,9 @@ final class SwitchboardCommand {
     @Mixin
     ToolsFlags tools = new ToolsFlags();
 
+    @Option(names = "--no-ui", description = "do not serve the web UI at /ui/")
+    boolean noUi;
+
     @Option(names = "--help", usageHelp = true, description = "show this help and exit")
     boolean help;
 
@@ -115,7 +118,8 @@ final class SwitchboardCommand {
                 splitKeys(keys),
                 llamaServer,
                 llamaServerArgs,
-                tools.toOverrides(fromEnv));
+                tools.toOverrides(fromEnv),
+                noUi ? Boolean.FALSE : null);
     }
 
     private void rejectRouterOnly() {

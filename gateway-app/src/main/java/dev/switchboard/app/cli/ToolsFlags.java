@@ -110,6 +110,14 @@ public final class ToolsFlags {
                 servers.addAll(McpServerConfig.parseJson(json));
             }
         }
+        List<Path> rootList = !roots.isEmpty()
+                ? roots
+                : env.containsKey("SWITCHBOARD_TOOLS_ROOTS")
+                        ? Arrays.stream(env.get("SWITCHBOARD_TOOLS_ROOTS").split(java.io.File.pathSeparator))
+                                .filter(s -> !s.isBlank())
+                                .map(Path::of)
+                                .toList()
+                        : null;
         Set<String> kinds = null;
         if (allowRuntimes != null) {
             kinds = new LinkedHashSet<>(csv(allowRuntimes));
@@ -120,8 +128,7 @@ public final class ToolsFlags {
                 }
             }
         }
-        return new Overrides(
-                toolList != null ? csv(toolList) : null, runtimeSpec, servers, roots.isEmpty() ? null : roots, kinds);
+        return new Overrides(toolList != null ? csv(toolList) : null, runtimeSpec, servers, rootList, kinds);
     }
 
     private static List<String> csv(String value) {
