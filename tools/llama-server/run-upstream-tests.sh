@@ -5,8 +5,9 @@
 #   tools/llama-server/run-upstream-tests.sh [--target switchboard|llama-server] [pytest args / test files]
 #
 # Without test arguments it runs the router-mode suites: unit/test_router.py, unit/test_stream.py,
-# the router-mode tests of unit/test_security.py, and Switchboard's own unit/test_sse_latency.py
-# (upstream/tests: a `requests` client sees each streamed event within 50 ms). Test paths are relative to the release's tests/
+# the router-mode tests of unit/test_security.py, the tools suites unit/test_mcp_servers.py and
+# unit/test_tools_builtin.py, and Switchboard's own unit/test_sse_latency.py (upstream/tests: a
+# `requests` client sees each streamed event within 50 ms). Test paths are relative to the release's tests/
 # folder (unit/test_x.py, unit/test_x.py::test_name). Any pytest option may be given (-k, -x, -v).
 #
 # What it sets up, in a fresh temporary folder (kept with KEEP_WORK=1):
@@ -55,10 +56,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cp -r "$src/tools/server/tests" "$work/tests"
-mkdir -p "$work/tests/tmp"
-cp "$here/upstream/unit_conftest.py" "$work/tests/unit/conftest.py"
-cp "$here/upstream/tests/"*.py "$work/tests/unit/"
+# at the path it has in the release: test_tools_builtin.py reads files by their place in the tree
+tests="$work/tools/server/tests"
+mkdir -p "$work/tools/server"
+cp -r "$src/tools/server/tests" "$tests"
+mkdir -p "$tests/tmp"
+cp "$here/upstream/unit_conftest.py" "$tests/unit/conftest.py"
+cp "$here/upstream/tests/"*.py "$tests/unit/"
 mkdir -p "$work/stubs"
 for module in wget openai filelock; do
     "$python" -c "import $module" 2>/dev/null || cp "$here/upstream/stubs/$module.py" "$work/stubs/"
@@ -105,8 +109,11 @@ if [[ $# -eq 0 ]] || [[ "$(printf '%s\n' "$@" | grep -c '^unit/')" -eq 0 ]]; the
     set -- "$@" unit/test_router.py unit/test_stream.py unit/test_sse_latency.py \
         unit/test_security.py::test_cors_origins_localhost_reflects \
         unit/test_security.py::test_cors_origins_localhost_rejects \
-        unit/test_security.py::test_cors_origins_defaults_to_localhost_with_tools_enabled
+        unit/test_security.py::test_cors_origins_defaults_to_localhost_with_tools_enabled \
+        unit/test_mcp_servers.py unit/test_tools_builtin.py
 fi
+# the tools tests read and write anywhere under /tmp: confine the gateway's file tools to / for them
+export SWITCHBOARD_TOOLS_ROOTS="${SWITCHBOARD_TOOLS_ROOTS:-/}"
 say "target $target ($LLAMA_SERVER_BIN_PATH), port $PORT, hub $MODEL_ENDPOINT, cache $LLAMA_CACHE"
-cd "$work/tests"
+cd "$tests"
 "$python" -m pytest -p no:cacheprovider -o console_output_style=classic -rA "$@"

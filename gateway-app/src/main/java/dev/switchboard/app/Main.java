@@ -8,9 +8,12 @@ import dev.switchboard.app.config.ConfigException;
 import dev.switchboard.app.config.ConfigLoader;
 import dev.switchboard.app.http.GatewayServer;
 import dev.switchboard.core.Gateway;
+import dev.switchboard.core.event.GatewayEvent;
+import dev.switchboard.tools.Tools;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -124,8 +127,19 @@ public final class Main {
         ConfigReload reload = file == null ? null : new ConfigReload(file, ConfigLoader.withEnvironment(env), gateway);
         GatewayServer server;
         try {
+            // every tool call is an event on the gateway's bus, beside the models' own
+            Tools tools = Tools.start(
+                    config.tools(),
+                    call -> gateway.publish(new GatewayEvent.ToolCalled(
+                            "",
+                            call.tool(),
+                            call.type(),
+                            call.outcome(),
+                            call.detail(),
+                            call.took().toMillis(),
+                            Instant.now())));
             server = GatewayServer.start(
-                    gateway, config.server(), config.activity(), reload == null ? null : reload::reload);
+                    gateway, config.server(), config.activity(), tools, reload == null ? null : reload::reload);
         } catch (RuntimeException e) {
             gateway.close();
             throw e;

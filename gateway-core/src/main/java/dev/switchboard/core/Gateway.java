@@ -433,6 +433,14 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** Adds a listener for model events; closing the handle removes it. */
+    /**
+     * Publishes an event from a component beside the gateway (the tools module's calls), so that
+     * listeners and the events stream see it with the gateway's own.
+     */
+    public void publish(GatewayEvent.ToolCalled event) {
+        events.publish(event);
+    }
+
     public AutoCloseable subscribe(GatewayListener listener) {
         return events.subscribe(listener);
     }

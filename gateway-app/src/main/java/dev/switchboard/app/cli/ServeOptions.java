@@ -27,7 +27,8 @@ import java.util.Objects;
  * @param llamaServer the llama-server binary ({@code --llama-server}), only without a config
  * @param llamaServerArgs other llama-server arguments, passed to every child; only without a
  *     config
- * @param serverFlags llama-server's flags the gateway acts on (CORS, web UI, tools, --hf-repo)
+ * @param serverFlags llama-server's flags the gateway acts on (CORS, web UI, --hf-repo)
+ * @param tools the {@code /tools} settings given ({@code --tools}, {@code --mcp-servers-json}, ...)
  */
 public record ServeOptions(
         Path config,
@@ -41,7 +42,8 @@ public record ServeOptions(
         List<String> apiKeys,
         String llamaServer,
         List<String> llamaServerArgs,
-        ServerFlags serverFlags) {
+        ServerFlags serverFlags,
+        ToolsFlags.Overrides tools) {
 
     /** The backend the gateway runs without a configuration file, as llama-server's router does. */
     public static final String ROUTER_BACKEND = "llamacpp";
@@ -50,6 +52,7 @@ public record ServeOptions(
         apiKeys = List.copyOf(apiKeys);
         llamaServerArgs = List.copyOf(llamaServerArgs);
         Objects.requireNonNull(serverFlags, "serverFlags");
+        tools = tools == null ? ToolsFlags.Overrides.NONE : tools;
     }
 
     /**
@@ -94,13 +97,14 @@ public record ServeOptions(
         }
         GatewayConfig gateway = base.gateway();
         return base.withGateway(new GatewayConfig(scheduler.build(), gateway.backends(), gateway.models()))
+                .withTools(tools.applyTo(base.tools()))
                 .withServer(new ServerSettings(
                         host != null ? host : server.host(),
                         port != null ? port : server.port(),
                         apiKeys.isEmpty() ? server.apiKeys() : apiKeys,
                         server.maxBodyBytes(),
                         serverFlags.ui() != null ? serverFlags.ui() : server.webUi(),
-                        serverFlags.cors(server.cors()),
+                        serverFlags.cors(server.cors(), tools.any()),
                         server.debugFakeTiming(),
                         server.scopedKeys()));
     }

@@ -6,8 +6,7 @@ import picocli.CommandLine.Option;
 
 /**
  * llama-server's flags that the gateway acts on itself instead of passing them to the engines:
- * cross-origin access, the web UI, built-in tools and MCP servers (kept for the tools API), and
- * {@code --hf-repo}. Each may also come from its {@code LLAMA_ARG_*} variable without a configuration
+ * cross-origin access, the web UI and {@code --hf-repo} ({@link ToolsFlags} has the tools' own). Each may also come from its {@code LLAMA_ARG_*} variable without a configuration
  * file. A null field was not given.
  */
 public final class ServerFlags {
@@ -38,18 +37,6 @@ public final class ServerFlags {
             description = "the web UI's MCP CORS proxy")
     Boolean uiMcpProxy;
 
-    @Option(names = "--tools", paramLabel = "TOOLS", description = "built-in tools to enable (all, or a list)")
-    String tools;
-
-    @Option(names = "--tools-runtime", paramLabel = "RUNTIME", description = "runtime for built-in tools")
-    String toolsRuntime;
-
-    @Option(names = "--mcp-servers-config", paramLabel = "FILE", description = "MCP servers configuration file")
-    String mcpServersConfig;
-
-    @Option(names = "--mcp-servers-json", paramLabel = "JSON", description = "MCP servers configuration as JSON")
-    String mcpServersJson;
-
     @Option(
             names = {"-hf", "-hfr", "--hf-repo"},
             paramLabel = "REPO",
@@ -61,10 +48,6 @@ public final class ServerFlags {
         corsOrigins = or(corsOrigins, env, "LLAMA_ARG_CORS_ORIGINS");
         corsMethods = or(corsMethods, env, "LLAMA_ARG_CORS_METHODS");
         corsHeaders = or(corsHeaders, env, "LLAMA_ARG_CORS_HEADERS");
-        tools = or(tools, env, "LLAMA_ARG_TOOLS");
-        toolsRuntime = or(toolsRuntime, env, "LLAMA_ARG_TOOLS_RUNTIME");
-        mcpServersConfig = or(mcpServersConfig, env, "LLAMA_ARG_MCP_SERVERS_CONFIG");
-        mcpServersJson = or(mcpServersJson, env, "LLAMA_ARG_MCP_SERVERS_JSON");
         hfRepo = or(hfRepo, env, "LLAMA_ARG_HF_REPO");
         return this;
     }
@@ -78,17 +61,13 @@ public final class ServerFlags {
      * The cross-origin settings: these flags over {@code base}. As llama-server does, enabling tools
      * or MCP servers without {@code --cors-origins} restricts origins to localhost.
      */
-    public CorsSettings cors(CorsSettings base) {
-        String origins = corsOrigins != null ? corsOrigins : toolsEnabled() ? CorsSettings.LOCALHOST : base.origins();
+    public CorsSettings cors(CorsSettings base, boolean toolsEnabled) {
+        String origins = corsOrigins != null ? corsOrigins : toolsEnabled ? CorsSettings.LOCALHOST : base.origins();
         return new CorsSettings(
                 origins,
                 corsMethods != null ? corsMethods : base.methods(),
                 corsHeaders != null ? corsHeaders : base.headers(),
                 corsCredentials != null ? corsCredentials : base.credentials());
-    }
-
-    private boolean toolsEnabled() {
-        return tools != null || mcpServersConfig != null || mcpServersJson != null;
     }
 
     /** {@code --ui}/{@code --no-ui}, null when not given. */
@@ -98,23 +77,6 @@ public final class ServerFlags {
 
     public Boolean uiMcpProxy() {
         return uiMcpProxy;
-    }
-
-    /** {@code --tools}: built-in tools to enable, null when not given. */
-    public String tools() {
-        return tools;
-    }
-
-    public String toolsRuntime() {
-        return toolsRuntime;
-    }
-
-    public String mcpServersConfig() {
-        return mcpServersConfig;
-    }
-
-    public String mcpServersJson() {
-        return mcpServersJson;
     }
 
     /** {@code --hf-repo}: a Hub repository, null when not given. */

@@ -76,6 +76,9 @@ final class SwitchboardCommand {
     @Mixin
     ServerFlags serverFlags = new ServerFlags();
 
+    @Mixin
+    ToolsFlags tools = new ToolsFlags();
+
     @Option(names = "--help", usageHelp = true, description = "show this help and exit")
     boolean help;
 
@@ -127,7 +130,8 @@ final class SwitchboardCommand {
                 splitKeys(keys),
                 llamaServer,
                 llamaServerArgs,
-                serverFlags.withEnv(fromEnv));
+                serverFlags.withEnv(fromEnv),
+                tools.toOverrides(fromEnv));
     }
 
     private void rejectRouterOnly() {

@@ -130,6 +130,10 @@ final class AdminViews {
     /** Download progress on {@code /api/events}; {@code type} is {@code download_progress}. */
     record DownloadEvent(String type, String model, String file, long downloaded, long total, String at) {}
 
+    /** A {@code /tools} call's end on {@code /api/events}; {@code type} is {@code tool_call}. */
+    record ToolEvent(
+            String type, String tool, String toolType, String outcome, String detail, long millis, String at) {}
+
     /** A download's end on {@code /api/events}: the id it is listed as, or why it failed. */
     record DownloadDoneEvent(String type, String model, String id, String message, String at) {}
 
@@ -295,6 +299,15 @@ final class AdminViews {
                         changed.model(),
                         changed.change(),
                         changed.at().toString());
+            case GatewayEvent.ToolCalled call ->
+                new ToolEvent(
+                        "tool_call",
+                        call.tool(),
+                        call.type(),
+                        call.outcome(),
+                        call.detail(),
+                        call.millis(),
+                        call.at().toString());
         };
     }
 

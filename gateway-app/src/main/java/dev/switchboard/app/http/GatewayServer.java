@@ -12,6 +12,8 @@ import dev.switchboard.app.http.metrics.GatewayMetrics;
 import dev.switchboard.app.http.ollama.OllamaRoutes;
 import dev.switchboard.app.stream.StreamSessions;
 import dev.switchboard.core.Gateway;
+import dev.switchboard.tools.Tools;
+import dev.switchboard.tools.ToolsConfig;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
@@ -52,14 +54,17 @@ public final class GatewayServer {
     private final GatewayMetrics metrics;
     private final ModelTimeline timeline;
     private final EventStreams streams;
+    private final Tools tools;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
-    private GatewayServer(Javalin app, GatewayMetrics metrics, ModelTimeline timeline, EventStreams streams) {
+    private GatewayServer(
+            Javalin app, GatewayMetrics metrics, ModelTimeline timeline, EventStreams streams, Tools tools) {
         this.app = app;
         this.port = app.port();
         this.metrics = metrics;
         this.timeline = timeline;
         this.streams = streams;
+        this.tools = tools;
     }
 
     /**
@@ -68,17 +73,24 @@ public final class GatewayServer {
      * @throws io.javalin.util.JavalinBindException when the port cannot be bound
      */
     public static GatewayServer start(Gateway gateway, ServerSettings settings) {
-        return start(gateway, settings, ActivitySettings.defaults(), null);
+        return start(gateway, settings, ActivitySettings.defaults(), noTools(), null);
     }
 
     /** The same, keeping the last requests as {@code activity} says. */
     public static GatewayServer start(Gateway gateway, ServerSettings settings, ActivitySettings activitySettings) {
-        return start(gateway, settings, activitySettings, null);
+        return start(gateway, settings, activitySettings, noTools(), null);
+    }
+
+    /** The same, serving {@code tools} at {@code /tools}. */
+    public static GatewayServer start(Gateway gateway, ServerSettings settings, Tools tools) {
+        return start(gateway, settings, ActivitySettings.defaults(), tools, null);
     }
 
     /**
      * Binds {@code settings.host():settings.port()} and starts serving {@code gateway}, keeping the
-     * last requests as {@code activity} says, with {@code POST /api/config/reload} calling {@code reload}.
+     * last requests as {@code activity} says, serving {@code tools} at {@code /tools} (the server
+     * closes them when it stops, before requests drain, so no tool call holds the drain up), with
+     * {@code POST /api/config/reload} calling {@code reload}.
      *
      * @param reload re-reads the configuration file and applies it (throwing {@link
      *     dev.switchboard.app.config.ConfigException} for a bad one); null without a file
@@ -88,6 +100,7 @@ public final class GatewayServer {
             Gateway gateway,
             ServerSettings settings,
             ActivitySettings activitySettings,
+            Tools tools,
             Supplier<Gateway.ModelChanges> reload) {
         ActivityLog activity = new ActivityLog(activitySettings);
         ModelTimeline timeline = new ModelTimeline(gateway);
@@ -114,6 +127,7 @@ public final class GatewayServer {
             AdminRoutes.register(config.routes, gateway, proxy, streams, metrics, activity, timeline);
             StreamRoutes.register(config.routes, gateway, sessions, settings.maxBodyBytes());
             ConfigRoutes.register(config.routes, reload);
+            ToolRoutes.register(config.routes, tools, settings.maxBodyBytes());
             if (settings.webUi()) {
                 config.staticFiles.add(files -> {
                     files.hostedPath = "/ui";
@@ -128,10 +142,15 @@ public final class GatewayServer {
         } catch (RuntimeException e) {
             metrics.close();
             timeline.close();
+            tools.close();
             throw e;
         }
         log.info("listening on http://{}:{}/", settings.host(), app.port());
-        return new GatewayServer(app, metrics, timeline, streams);
+        return new GatewayServer(app, metrics, timeline, streams, tools);
+    }
+
+    private static Tools noTools() {
+        return Tools.start(ToolsConfig.disabled(), call -> {});
     }
 
     private static void configure(JavalinConfig config, ServerSettings settings) {
@@ -162,6 +181,7 @@ public final class GatewayServer {
             return;
         }
         streams.closeAll();
+        tools.close();
         Server jetty = app.jettyServer().server();
         jetty.setStopTimeout(Math.max(1, drain.toMillis()));
         try {

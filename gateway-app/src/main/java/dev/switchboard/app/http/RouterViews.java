@@ -129,6 +129,8 @@ final class RouterViews {
     static Optional<Event> event(GatewayEvent event, Supplier<Optional<ModelStatus>> status) {
         Map<String, Object> data = new LinkedHashMap<>();
         return switch (event) {
+            // tool calls concern no model; the router's model stream has nothing like them
+            case GatewayEvent.ToolCalled call -> Optional.empty();
             case GatewayEvent.StateChanged change
             when change.to() == ModelState.STOPPING || value(change.from()).equals(value(change.to())) ->
                 Optional.empty();

@@ -99,20 +99,17 @@ class CliTest {
                 "--tools",
                 "all",
                 "--tools-runtime",
-                "python",
+                "docker:busybox",
                 "--mcp-servers-json",
-                "{}",
-                "--mcp-servers-config",
-                "mcp.json",
+                "{\"mcpServers\":{}}",
                 "--ui-mcp-proxy");
         AppConfig config = options.routerConfig();
 
         assertThat(config.server().webUi()).isFalse();
         assertThat(config.server().cors().origins()).isEqualTo("localhost");
-        assertThat(options.serverFlags().tools()).isEqualTo("all");
-        assertThat(options.serverFlags().toolsRuntime()).isEqualTo("python");
-        assertThat(options.serverFlags().mcpServersJson()).isEqualTo("{}");
-        assertThat(options.serverFlags().mcpServersConfig()).isEqualTo("mcp.json");
+        assertThat(options.tools().enabled()).containsExactly("all");
+        assertThat(options.tools().runtime()).isEqualTo("docker:busybox");
+        assertThat(options.tools().mcpServers()).isEmpty();
         assertThat(options.serverFlags().uiMcpProxy()).isTrue();
         assertThat(routerBackend(options).options().get("routerArgs")).isEqualTo(List.of());
     }

@@ -47,7 +47,7 @@ class ConfigErrorsTest {
     void rejectsUnknownTopLevelKey() {
         assertThat(error("server: {}\nschedular:\n  maxLoaded: 2\n"))
                 .isEqualTo("config.yaml:2: schedular: unknown key; expected one of: server, scheduler, gpus,"
-                        + " backends, models, activity, resilience");
+                        + " backends, models, activity, resilience, tools");
     }
 
     @Test

@@ -57,4 +57,14 @@ public sealed interface GatewayEvent {
 
     /** A download failed. */
     record DownloadFailed(String model, String message, Instant at) implements GatewayEvent {}
+
+    /**
+     * A {@code /tools} call finished; {@code model} is empty (tools serve every model).
+     *
+     * @param type {@code server} (built-in) or {@code mcp}
+     * @param outcome {@code ok}, {@code error}, {@code rejected} or {@code cancelled}
+     * @param detail the error message, empty on success
+     */
+    record ToolCalled(String model, String tool, String type, String outcome, String detail, long millis, Instant at)
+            implements GatewayEvent {}
 }

@@ -11,6 +11,7 @@ import dev.switchboard.core.resilience.ResilienceConfig;
 import dev.switchboard.core.spi.BackendConfig;
 import dev.switchboard.core.spi.GpuInfo;
 import dev.switchboard.core.spi.ModelDescriptor;
+import dev.switchboard.tools.ToolsConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,11 +32,12 @@ import java.util.Set;
  * models:    { ID: { backend, source, ... } }        (see ModelReader)
  * activity:  { enabled, size, capture, captureSize }  (see ActivityReader)
  * resilience: { failureRateThreshold, ..., models: { ID: {...} } }  (see ResilienceReader)
+ * tools:     { enabled, runtime, mcpServers, mcpServersConfig, roots, allowRuntimes }   (see ToolsReader)
  * }</pre>
  */
 final class SwitchboardReader {
     private static final List<String> TOP_LEVEL =
-            List.of("server", "scheduler", "gpus", "backends", "models", "activity", "resilience");
+            List.of("server", "scheduler", "gpus", "backends", "models", "activity", "resilience", "tools");
     private static final List<String> SERVER = List.of("host", "port", "apiKeys", "maxBodySize", "webUi", "cors");
     private static final List<String> SCHEDULER =
             List.of("maxLoaded", "queue", "idleTtl", "stopTimeout", "restartBackoff", "autoload", "groups");
@@ -74,7 +76,10 @@ final class SwitchboardReader {
                 root.get("server").map(node -> server(node, baseDirectory)).orElse(ServerSettings.defaults()),
                 root.get("gpus").map(SwitchboardReader::gpus).orElse(new GpuSetting.Auto()),
                 List.of(),
-                root.get("activity").map(ActivityReader::read).orElse(ActivitySettings.defaults()));
+                root.get("activity").map(ActivityReader::read).orElse(ActivitySettings.defaults()),
+                root.get("tools")
+                        .map(node -> ToolsReader.read(node, baseDirectory))
+                        .orElse(ToolsConfig.disabled()));
     }
 
     private static ServerSettings server(YamlNode node, Path baseDirectory) {
