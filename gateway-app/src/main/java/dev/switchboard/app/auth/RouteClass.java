@@ -14,7 +14,8 @@ public enum RouteClass {
     INFERENCE,
     /**
      * Managing the gateway: loading, unloading, pulling and deleting models, the admin API under
-     * {@code /api/}, the model event stream and metrics.
+     * {@code /api/}, the model event stream, metrics, llama-swap's {@code /unload} and the tools at
+     * {@code /tools} (they read and write files and run commands).
      */
     ADMIN;
 
@@ -42,7 +43,12 @@ public enum RouteClass {
             return OLLAMA_INFERENCE.contains(path) ? INFERENCE : ADMIN;
         }
         boolean models = path.equals("/models");
-        if ((models && !method.equalsIgnoreCase("GET")) || path.startsWith("/models/") || (path.equals("/metrics"))) {
+        if ((models && !method.equalsIgnoreCase("GET"))
+                || path.startsWith("/models/")
+                || path.equals("/metrics")
+                || path.equals("/unload")
+                || path.equals("/tools")
+                || path.startsWith("/tools/")) {
             return ADMIN;
         }
         return INFERENCE;

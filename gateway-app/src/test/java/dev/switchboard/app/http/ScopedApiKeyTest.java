@@ -105,7 +105,11 @@ class ScopedApiKeyTest {
                 gateway.request("/api/models").GET().build(),
                 post("/api/models/public-a/load", ""),
                 gateway.request("/metrics").GET().build(),
-                gateway.request("/models/sse").GET().build());
+                gateway.request("/models/sse").GET().build(),
+                gateway.request("/tools").GET().build(),
+                post("/tools", "{\"tool\":\"get_info\",\"params\":{}}"),
+                post("/api/pull", "{\"model\":\"hf.co/org/repo:Q4_K_M\"}"),
+                post("/unload", ""));
         for (HttpRequest request : management) {
             HttpResponse<String> response = gateway.send(withKey(request, "ci-key"));
             assertThat(response.statusCode()).as("%s", request).isEqualTo(403);
