@@ -185,7 +185,7 @@ public final class ModelProxy {
         } catch (IOException e) {
             status = sink.status();
             log.warn("model '{}': the engine broke off its answer: {}", modelId, e.getMessage());
-            if (!endStreamWithError(ctx, modelId)) {
+            if (!endStreamWithError(ctx, sink, modelId)) {
                 Responses.abort(ctx.req(), e);
             }
         } finally {
@@ -255,7 +255,7 @@ public final class ModelProxy {
      *
      * @return whether the stream was ended so
      */
-    private static boolean endStreamWithError(Context ctx, String model) {
+    private static boolean endStreamWithError(Context ctx, ServletResponseSink sink, String model) {
         String type = ctx.res().getContentType();
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
             return false;
@@ -265,9 +265,11 @@ public final class ModelProxy {
         // the blank line first ends whatever event the engine left unfinished
         String event = "\n\nevent: error\ndata: " + Json.write(error) + "\n\n";
         try {
-            OutputStream out = ctx.res().getOutputStream();
+            // through the sink: a stream goes out in whole chunks, which the event and the end join
+            OutputStream out = sink.body();
             out.write(event.getBytes(StandardCharsets.UTF_8));
             out.flush();
+            sink.finish();
             return true;
         } catch (IOException gone) {
             return false; // the client left too

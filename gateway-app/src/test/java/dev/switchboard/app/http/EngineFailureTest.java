@@ -93,9 +93,9 @@ class EngineFailureTest {
         assertThat(lines).noneMatch(l -> l.equals("data: [DONE]"));
 
         await().atMost(TestGateway.PATIENCE).untilAsserted(() -> {
-            // as llama.cpp's router has it: no longer loaded, marked failed, with the exit code
+            // the lifecycle's FAILED state, with the exit code (the router view says "unloaded", failed)
             JsonNode model = adminView("victim");
-            assertThat(model.path("state").asText()).isEqualTo("unloaded");
+            assertThat(model.path("state").asText()).isEqualTo("failed");
             assertThat(model.path("failed").asBoolean()).isTrue();
             assertThat(model.path("exitCode").isInt()).isTrue();
             assertThat(model.path("exitCode").asInt()).isNotZero();
