@@ -47,7 +47,9 @@ public final class PlanSearch {
         this.gpus = request.gpus().stream()
                 .sorted(Comparator.comparingInt(GpuInfo::index))
                 .toList();
+        // in id order, so that nothing (not even a reason's wording) depends on the input's order
         this.residents = request.loaded().stream()
+                .sorted(Comparator.comparing(LoadedModel::id))
                 .map(model -> new Resident(model, bytesByPosition(model), weight(model, request)))
                 .toList();
         this.ranked = residents.stream()
