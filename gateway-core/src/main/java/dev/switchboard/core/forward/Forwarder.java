@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.lifecycle.Lease;
+import dev.switchboard.core.spi.RequestFilters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -86,7 +87,8 @@ public final class Forwarder {
 
     private static HttpRequest upstreamRequest(Lease lease, ProxyRequest request) {
         URI target = target(lease.baseUri(), request.pathAndQuery());
-        byte[] body = rewriteBody(request.body(), lease.upstreamModel(), RequestFilters.of(lease.model()));
+        byte[] body =
+                rewriteBody(request.body(), lease.upstreamModel(), lease.model().filters());
         HttpRequest.Builder builder = HttpRequest.newBuilder(target)
                 .method(
                         request.method(),
