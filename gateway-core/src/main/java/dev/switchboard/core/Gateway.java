@@ -67,8 +67,6 @@ public final class Gateway implements AutoCloseable {
     public static final Duration PROGRESS_INTERVAL = Duration.ofMillis(100);
 
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
-    /** Model option naming the model to serve a request when this one cannot. */
-    public static final String FALLBACK = "fallback";
 
     private static final Map<String, String> KNOWN_JARS =
             Map.of("llamacpp", "backend-llamacpp", "vllm", "backend-vllm", "sglang", "backend-sglang");
@@ -164,7 +162,7 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Acquires, and when the model cannot serve (its start failed, its breaker is open, it does not
-     * fit, or it waited too long) and it names a {@code fallback} model in its options, acquires
+     * fit, or it waited too long) and it names a {@linkplain ModelDescriptor#fallback() fallback} model, acquires
      * that one instead; all before any byte goes to the client. Fallbacks may chain; a cycle stops.
      */
     private CompletableFuture<Lease> acquire(String name, boolean autoload, Set<String> tried) {
@@ -189,16 +187,16 @@ public final class Gateway implements AutoCloseable {
         } catch (GatewayException e) {
             lease = CompletableFuture.failedFuture(e);
         }
-        Object fallback = model.options().get(FALLBACK);
+        String fallback = model.fallback();
         if (fallback == null) {
             return lease;
         }
         AtomicReference<CompletableFuture<Lease>> current = new AtomicReference<>(lease);
         CompletableFuture<Lease> result = lease.exceptionallyCompose(error -> {
             Throwable cause = error instanceof CompletionException ? error.getCause() : error;
-            if (cause instanceof GatewayException e && canFallBack(e) && !tried.contains(fallback.toString())) {
+            if (cause instanceof GatewayException e && canFallBack(e) && !tried.contains(fallback)) {
                 log.warn("model '{}' cannot serve ({}); falling back to '{}'", model.id(), e.getMessage(), fallback);
-                current.set(acquire(fallback.toString(), autoload, tried));
+                current.set(acquire(fallback, autoload, tried));
                 return current.get();
             }
             return CompletableFuture.failedFuture(cause);

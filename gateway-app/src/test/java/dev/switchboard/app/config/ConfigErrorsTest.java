@@ -101,6 +101,54 @@ class ConfigErrorsTest {
                         """)).isEqualTo("config.yaml:6: models.m.backend: is required");
     }
 
+    private String modelOptionError(String options) {
+        return error("""
+                backends:
+                  run: { type: command }
+                models:
+                  m:
+                    cmd: serve
+                    options:
+                """ + options.indent(6));
+    }
+
+    @Test
+    void rejectsAConcurrencyLimitThatIsNotANumberAtStartUp() {
+        assertThat(modelOptionError("concurrencyLimit: many\n"))
+                .isEqualTo("config.yaml:7: models.m.options.concurrencyLimit: must be a number, got 'many'");
+    }
+
+    @Test
+    void rejectsANegativeConcurrencyLimitAtStartUp() {
+        assertThat(modelOptionError("concurrencyLimit: -1\n"))
+                .isEqualTo("config.yaml:7: models.m.options.concurrencyLimit: must be 0 or more, got -1");
+    }
+
+    @Test
+    void rejectsFilterParametersThatAreNotAMapAtStartUp() {
+        assertThat(modelOptionError("filters:\n  stripParams: [top_k]\n  setParams: [temperature]\n"))
+                .isEqualTo("config.yaml:9: models.m.options.filters.setParams: must be a map of settings, got a list");
+    }
+
+    @Test
+    void rejectsAnUnknownFilterAtStartUp() {
+        assertThat(modelOptionError("filters:\n  dropParams: top_k\n"))
+                .startsWith(
+                        "config.yaml:8: models.m.options.filters.dropParams: unknown key; expected one of: stripParams,");
+    }
+
+    @Test
+    void rejectsAFallbackThatIsNotAModelNameAtStartUp() {
+        assertThat(modelOptionError("fallback: [a, b]\n"))
+                .startsWith("config.yaml:7: models.m.options.fallback: must be a string");
+    }
+
+    @Test
+    void rejectsAModelFallingBackToItselfAtStartUp() {
+        assertThat(modelOptionError("fallback: m\n"))
+                .isEqualTo("config.yaml:7: models.m.options.fallback: must name another model, not 'm' itself");
+    }
+
     @Test
     void rejectsAMalformedSize() {
         assertThat(error("gpus:\n  - id: 0\n    memory: lots\n"))

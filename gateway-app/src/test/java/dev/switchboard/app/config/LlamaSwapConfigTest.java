@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.entry;
 import dev.switchboard.core.lifecycle.GroupPolicy;
 import dev.switchboard.core.spi.BackendConfig;
 import dev.switchboard.core.spi.ModelDescriptor;
+import dev.switchboard.core.spi.RequestFilters;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -67,8 +68,8 @@ class LlamaSwapConfigTest {
                         entry("proxy", "http://127.0.0.1:${PORT}"),
                         entry("checkEndpoint", "/custom-endpoint"),
                         entry("cmdStop", "docker stop docker-llama"),
-                        entry("useModelName", "openai/gpt-oss-120B"),
-                        entry("concurrencyLimit", 4));
+                        entry("useModelName", "openai/gpt-oss-120B"));
+        assertThat(model.concurrencyLimit()).isEqualTo(4);
     }
 
     @Test
@@ -255,14 +256,16 @@ class LlamaSwapConfigTest {
                         """), "gpt");
 
         assertThat(model.aliases()).containsExactly("gpt:high");
-        assertThat(model.options().get("filters"))
-                .isEqualTo(Map.of(
-                        "stripParams", List.of("temperature", "top_p"),
-                        "setParams", Map.of("temperature", 0.7),
-                        "setParamsByID",
-                                Map.of(
-                                        "gpt:high",
-                                        Map.of("chat_template_kwargs", Map.of("reasoning_effort", "high")))));
+        assertThat(model.filters())
+                .isEqualTo(RequestFilters.of(List.of("temperature", "top_p"), Map.of("temperature", 0.7)));
+    }
+
+    @Test
+    void rejectsANegativeConcurrencyLimitAtStartUp() {
+        ConfigException e = catchThrowableOfType(
+                ConfigException.class, () -> load("models:\n  m:\n    cmd: serve\n    concurrencyLimit: -2\n"));
+
+        assertThat(e).hasMessage("config.yaml:4: models.m.concurrencyLimit: must be 0 or more, got -2");
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.switchboard.core.lifecycle.SchedulerConfig;
 import dev.switchboard.core.spi.BackendConfig;
 import dev.switchboard.core.spi.GpuInfo;
 import dev.switchboard.core.spi.ModelDescriptor;
+import dev.switchboard.core.spi.RequestFilters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -290,5 +291,26 @@ class SwitchboardConfigTest {
         AppConfig config = load("models:\n  m:\n    cmd: llama-server --port ${PORT}\n");
 
         assertThat(onlyModel(config).backend()).isEqualTo("llama-swap");
+    }
+
+    @Test
+    void readsConcurrencyLimitFiltersAndFallbackOnceIntoTypedValues() {
+        ModelDescriptor model = onlyModel(load("""
+                backends:
+                  run: { type: command }
+                models:
+                  m:
+                    cmd: serve
+                    options:
+                      concurrencyLimit: 3
+                      filters: { stripParams: [top_k, " top_p"], setParams: { temperature: 0.5 } }
+                      fallback: gpt-4o
+                      keep: this
+                """));
+
+        assertThat(model.concurrencyLimit()).isEqualTo(3);
+        assertThat(model.filters()).isEqualTo(RequestFilters.of(List.of("top_k", "top_p"), Map.of("temperature", 0.5)));
+        assertThat(model.fallback()).isEqualTo("gpt-4o");
+        assertThat(model.options()).containsOnly(entry("cmd", "serve"), entry("keep", "this"));
     }
 }

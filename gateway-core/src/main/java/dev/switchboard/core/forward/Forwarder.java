@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.forward.internal.Http1Client;
 import dev.switchboard.core.lifecycle.Lease;
+import dev.switchboard.core.spi.RequestFilters;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -57,7 +58,8 @@ public final class Forwarder {
      */
     public int forward(Lease lease, ProxyRequest request, ResponseSink sink) throws IOException, InterruptedException {
         URI target = target(lease.baseUri(), request.pathAndQuery());
-        byte[] body = rewriteBody(request.body(), lease.upstreamModel(), RequestFilters.of(lease.model()));
+        byte[] body =
+                rewriteBody(request.body(), lease.upstreamModel(), lease.model().filters());
         Http1Client.Response response;
         try {
             response = http.send(target, request.method(), upstreamHeaders(lease, request), body);

@@ -157,7 +157,7 @@ public final class ModelManager implements AutoCloseable {
         }
         ModelLifecycle lifecycle = lifecycle(model);
         if (lifecycle.is(READY)) {
-            int limit = concurrencyLimit(model);
+            int limit = model.concurrencyLimit();
             if (limit > 0 && lifecycle.leases >= limit) {
                 return CompletableFuture.failedFuture(new GatewayException(
                         429,
@@ -339,12 +339,6 @@ public final class ModelManager implements AutoCloseable {
 
     private static boolean stoppable(ModelLifecycle lifecycle) {
         return lifecycle.is(READY) || lifecycle.is(FALLING_ASLEEP) || lifecycle.is(SLEEPING);
-    }
-
-    /** llama-swap's {@code concurrencyLimit}: in-flight requests one model takes; 0 for no limit. */
-    private static int concurrencyLimit(ModelDescriptor model) {
-        Object limit = model.options().get("concurrencyLimit");
-        return limit == null ? 0 : Integer.parseInt(limit.toString().trim());
     }
 
     private Lease lease(ModelLifecycle lifecycle) {

@@ -30,9 +30,12 @@ import dev.switchboard.core.placement.internal.PlanSearch;
  * <ol>
  *   <li>Idle models are ranked once, cheapest to lose first: lower {@code priority} first, then a
  *       lower expected reload cost, {@code reloadCost / age since lastUsed} (a model used {@code
- *       age} ago is expected back about once per {@code age}; both terms count at least one
- *       second), then least recently used, then id. With equal priorities and reload costs this is
- *       exactly least recently used, as llama.cpp's router evicts under {@code --models-max}.
+ *       age} ago is expected back about once per {@code age}, which counts at least one second),
+ *       then least recently used, then id. The reload cost is taken in coarse buckets (under 8 s,
+ *       8 to 32 s, 32 to 128 s, each four times the last), so seconds of start-time jitter on a
+ *       loaded machine cannot reorder models of similar cost. With equal priorities and reload
+ *       costs in one bucket this is exactly least recently used, as llama.cpp's router evicts
+ *       under {@code --models-max}.
  *       Busy models are never ranked, so never evicted.
  *   <li>For each candidate GPU set, fewest GPUs first, the ranked models are walked in order and
  *       taken when {@code maxLoaded} still needs a slot or when they free memory the set still

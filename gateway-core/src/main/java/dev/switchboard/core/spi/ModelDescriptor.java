@@ -29,6 +29,11 @@ import java.util.Objects;
  * @param stopTimeout how long a graceful stop may take, or {@code null} for the global default
  * @param options backend-specific per-model settings (a command backend's {@code cmd} and {@code
  *     proxy}, say), as configured
+ * @param concurrencyLimit llama-swap's {@code concurrencyLimit}: requests one model serves at once,
+ *     more get 429; 0 for no limit
+ * @param filters parameters removed from or forced into every request body
+ * @param fallback the model that serves a request when this one cannot (failed, circuit open,
+ *     wait timed out) before any byte is sent, or {@code null}
  */
 public record ModelDescriptor(
         String id,
@@ -47,7 +52,10 @@ public record ModelDescriptor(
         boolean unlisted,
         boolean loadOnStartup,
         Duration stopTimeout,
-        Map<String, Object> options) {
+        Map<String, Object> options,
+        int concurrencyLimit,
+        RequestFilters filters,
+        String fallback) {
 
     public ModelDescriptor {
         Objects.requireNonNull(id, "id");
@@ -61,6 +69,13 @@ public record ModelDescriptor(
         metadata = Map.copyOf(metadata);
         gpus = List.copyOf(gpus);
         options = Map.copyOf(options);
+        if (concurrencyLimit < 0) {
+            throw new IllegalArgumentException("model " + id + ": concurrencyLimit must not be negative");
+        }
+        filters = filters == null ? RequestFilters.none() : filters;
+        if (id.equals(fallback)) {
+            throw new IllegalArgumentException("model " + id + " falls back to itself");
+        }
     }
 
     /** All the names this model answers to: its id, then its aliases. */
@@ -91,7 +106,10 @@ public record ModelDescriptor(
                 .unlisted(unlisted)
                 .loadOnStartup(loadOnStartup)
                 .stopTimeout(stopTimeout)
-                .options(options);
+                .options(options)
+                .concurrencyLimit(concurrencyLimit)
+                .filters(filters)
+                .fallback(fallback);
     }
 
     /** Builds a {@link ModelDescriptor}; every field but id and backend is optional. */
@@ -113,6 +131,9 @@ public record ModelDescriptor(
         private boolean loadOnStartup;
         private Duration stopTimeout;
         private Map<String, Object> options = new LinkedHashMap<>();
+        private int concurrencyLimit;
+        private RequestFilters filters = RequestFilters.none();
+        private String fallback;
 
         private Builder(String id, String backend) {
             this.id = id;
@@ -216,6 +237,21 @@ public record ModelDescriptor(
             return this;
         }
 
+        public Builder concurrencyLimit(int value) {
+            this.concurrencyLimit = value;
+            return this;
+        }
+
+        public Builder filters(RequestFilters value) {
+            this.filters = value;
+            return this;
+        }
+
+        public Builder fallback(String value) {
+            this.fallback = value;
+            return this;
+        }
+
         public ModelDescriptor build() {
             return new ModelDescriptor(
                     id,
@@ -234,7 +270,10 @@ public record ModelDescriptor(
                     unlisted,
                     loadOnStartup,
                     stopTimeout,
-                    options);
+                    options,
+                    concurrencyLimit,
+                    filters,
+                    fallback);
         }
     }
 }

@@ -2,8 +2,9 @@ package dev.switchboard.core.forward;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.core.spi.ModelDescriptor;
+import dev.switchboard.core.spi.RequestFilters;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -33,20 +34,10 @@ class ModelRewriteTest {
 
     @Test
     void stripsAndSetsParametersButNeverTheModel() {
-        ModelDescriptor model = ModelDescriptor.builder("coder", "sim")
-                .options(Map.of(
-                        "filters",
-                        Map.of(
-                                "stripParams",
-                                "temperature, top_p, model",
-                                "setParams",
-                                Map.of("top_k", 40, "model", "evil"))))
-                .build();
+        RequestFilters filters =
+                RequestFilters.of(List.of("temperature", " top_p", "model"), Map.of("top_k", 40, "model", "evil"));
 
-        assertThat(rewrite(
-                        "{\"model\":\"coder\",\"temperature\":0.1,\"top_p\":0.9,\"n\":1}",
-                        "coder",
-                        RequestFilters.of(model)))
+        assertThat(rewrite("{\"model\":\"coder\",\"temperature\":0.1,\"top_p\":0.9,\"n\":1}", "coder", filters))
                 .isEqualTo("{\"model\":\"coder\",\"n\":1,\"top_k\":40}");
     }
 

@@ -44,8 +44,9 @@ class FallbackToUpstreamTest {
         upstream.enqueue(json("{\"id\":\"chatcmpl-remote\",\"choices\":[]}"));
         SimulatedEngines engines = new SimulatedEngines(dir)
                 .model(
-                        ModelDescriptor.builder("local", SimulatedEngines.BACKEND),
-                        Map.of("fallback", "gpt-a"),
+                        ModelDescriptor.builder("local", SimulatedEngines.BACKEND)
+                                .fallback("gpt-a"),
+                        Map.of(),
                         "--sim-crash-at-start",
                         "3");
         List<BackendConfig> backends = new ArrayList<>(engines.config().backends());

@@ -138,6 +138,37 @@ class PlannerEvictionTest {
     }
 
     @Test
+    void evictsTheLeastRecentlyUsedModelWhenReloadCostsDifferOnlyByJitter() {
+        // the same engine measured at 1.1 s and 0.9 s to start: that must not outrank last use
+        Scenario scenario = Scenario.cpuOnly()
+                .with(model("older", Map.of(), false, 20, 0, Duration.ofMillis(1100)))
+                .with(model("newer", Map.of(), false, 19, 0, Duration.ofMillis(900)))
+                .maxLoaded(2);
+
+        assertThat(fits(scenario.plan("m", 1)).evict()).containsExactly("older");
+    }
+
+    @Test
+    void evictsTheLeastRecentlyUsedModelWhenWholeSecondReloadCostsStraddleASecond() {
+        Scenario scenario = Scenario.cpuOnly()
+                .with(model("older", Map.of(), false, 3, 0, Duration.ofSeconds(2)))
+                .with(model("newer", Map.of(), false, 2, 0, Duration.ofSeconds(1)))
+                .maxLoaded(2);
+
+        assertThat(fits(scenario.plan("m", 1)).evict()).containsExactly("older");
+    }
+
+    @Test
+    void keepsAMinuteLongReloadOverAOneSecondOneUsedMoreRecently() {
+        Scenario scenario = Scenario.cpuOnly()
+                .with(model("slow", Map.of(), false, 20, 0, Duration.ofMinutes(1)))
+                .with(model("quick", Map.of(), false, 10, 0, Duration.ofSeconds(1)))
+                .maxLoaded(2);
+
+        assertThat(fits(scenario.plan("m", 1)).evict()).containsExactly("quick");
+    }
+
+    @Test
     void breaksTiesInLastUseByModelId() {
         Scenario scenario =
                 Scenario.cpuOnly().idle("y", 0, 0, 10).idle("x", 0, 0, 10).maxLoaded(2);

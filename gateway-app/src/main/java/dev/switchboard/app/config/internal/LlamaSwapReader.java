@@ -12,7 +12,6 @@ import dev.switchboard.core.spi.ModelDescriptor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -24,8 +23,8 @@ import java.util.stream.Stream;
 /**
  * Reads a llama-swap {@code config.yaml} as it is. Every model becomes a model of one {@code
  * command} backend named {@value #BACKEND}, keeping llama-swap's {@code cmd}, {@code proxy},
- * {@code checkEndpoint}, {@code cmdStop}, {@code useModelName}, {@code concurrencyLimit} and
- * {@code filters} as its options; user macros and {@code ${MODEL_ID}} are substituted here, while
+ * {@code checkEndpoint}, {@code cmdStop} and {@code useModelName} as its options and {@code
+ * concurrencyLimit} and {@code filters} as typed model settings; user macros and {@code ${MODEL_ID}} are substituted here, while
  * {@code ${PORT}} (and {@code ${PID}} in {@code cmdStop}) are left for the gateway.
  *
  * <p>Mapping of the rest: {@code healthCheckTimeout} → the backend's {@code startTimeout}; {@code
@@ -87,7 +86,6 @@ final class LlamaSwapReader {
             "unloadTimeout");
     private static final List<String> MODEL_IGNORED = List.of("sendLoadingState", "timeouts", "compat");
     private static final List<String> ALIAS = List.of("id", "name", "unlisted");
-    private static final List<String> FILTERS = List.of("stripParams", "strip_params", "setParams", "setParamsByID");
     private static final List<String> GROUP = List.of("swap", "exclusive", "persistent", "members");
     private static final int DEFAULT_HEALTH_CHECK_SECONDS = 120;
     private static final int MIN_HEALTH_CHECK_SECONDS = 15;
@@ -173,11 +171,11 @@ final class LlamaSwapReader {
         allowOnly(node, MODEL, MODEL_IGNORED);
         LlamaSwapMacros macros = global.forModel(
                 id, node.get("macros").map(LlamaSwapMacros::read).orElse(LlamaSwapMacros.none()));
-        Map<String, Object> options = options(node, macros);
         ModelDescriptor.Builder model = ModelDescriptor.builder(id, BACKEND)
-                .options(options)
-                .aliases(aliases(id, node, macros, options))
+                .options(options(node, macros))
+                .aliases(aliases(id, node, macros))
                 .metadata(metadata(node, macros));
+        ModelOptionsReader.read(node, model, id, macros::expand, macros::expandAll);
         node.get("env").ifPresent(n -> model.env(n.assignments()));
         node.get("ttl").ifPresent(n -> {
             int ttl = n.integer(-1, Integer.MAX_VALUE);
@@ -213,29 +211,20 @@ final class LlamaSwapReader {
                 .map(YamlNode::string)
                 .filter(name -> !name.isEmpty())
                 .ifPresent(name -> options.put("useModelName", name));
-        node.get("concurrencyLimit")
-                .map(n -> n.integer(0, Integer.MAX_VALUE))
-                .filter(limit -> limit > 0)
-                .ifPresent(limit -> options.put("concurrencyLimit", limit));
-        node.get("filters")
-                .map(n -> filters(n, macros))
-                .filter(f -> !f.isEmpty())
-                .ifPresent(f -> options.put("filters", f));
         return options;
     }
 
     /** The model's aliases, and every {@code setParamsByID} key, which llama-swap also serves as one. */
-    private static List<String> aliases(String id, YamlNode node, LlamaSwapMacros macros, Map<String, Object> options) {
+    private static List<String> aliases(String id, YamlNode node, LlamaSwapMacros macros) {
         List<String> aliases = new ArrayList<>(node.get("aliases")
                 .map(n -> n.items().stream().map(alias -> alias(alias, macros)).toList())
                 .orElse(List.of()));
-        if (options.get("filters") instanceof Map<?, ?> filters
-                && filters.get("setParamsByID") instanceof Map<?, ?> byId) {
-            byId.keySet().stream()
-                    .map(Object::toString)
-                    .filter(key -> !key.equals(id) && !aliases.contains(key))
-                    .forEach(aliases::add);
-        }
+        node.get("filters")
+                .flatMap(f -> f.get("setParamsByID"))
+                .ifPresent(byId -> byId.entries().keySet().stream()
+                        .map(macros::expand)
+                        .filter(key -> !key.equals(id) && !aliases.contains(key))
+                        .forEach(aliases::add));
         return aliases;
     }
 
@@ -257,27 +246,6 @@ final class LlamaSwapReader {
         }
         node.get("metadata").ifPresent(n -> metadata.putAll(macros.expandAll(n.plainMap())));
         return metadata;
-    }
-
-    private static Map<String, Object> filters(YamlNode node, LlamaSwapMacros macros) {
-        node.allowOnly(FILTERS);
-        Map<String, Object> filters = new LinkedHashMap<>();
-        node.get("stripParams").or(() -> node.get("strip_params")).ifPresent(n -> {
-            List<String> names = Arrays.stream(macros.expand(n.string()).split(","))
-                    .map(String::trim)
-                    .filter(name -> !name.isEmpty() && !name.equals("model")) // model is never stripped
-                    .toList();
-            if (!names.isEmpty()) {
-                filters.put("stripParams", names);
-            }
-        });
-        node.get("setParams").ifPresent(n -> filters.put("setParams", macros.expandAll(n.plainMap())));
-        node.get("setParamsByID").ifPresent(n -> {
-            Map<String, Object> byId = new LinkedHashMap<>();
-            n.entries().forEach((id, parameters) -> byId.put(id, parameters.plainMap()));
-            filters.put("setParamsByID", macros.expandAll(byId));
-        });
-        return filters;
     }
 
     private Map<String, Group> groups(YamlNode node, Set<String> modelIds) {

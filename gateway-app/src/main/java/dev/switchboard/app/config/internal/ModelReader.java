@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Binds the {@code models:} map of a Switchboard file. Each entry:
@@ -27,7 +29,8 @@ import java.util.Map;
  *   loadOnStartup: false
  *   stopTimeout: 30s
  *   cmd, proxy, checkEndpoint, cmdStop, useModelName, memory   # command-backend settings
- *   options: {...}           # any other backend-specific setting
+ *   options: {...}           # concurrencyLimit, filters {stripParams, setParams}, fallback,
+ *                            # and any other backend-specific setting
  * }</pre>
  */
 final class ModelReader {
@@ -86,6 +89,9 @@ final class ModelReader {
         node.get("loadOnStartup").ifPresent(n -> model.loadOnStartup(n.bool()));
         node.get("stopTimeout").ifPresent(n -> model.stopTimeout(n.positiveDuration()));
         model.options(options(node));
+        node.get("options")
+                .ifPresent(options ->
+                        ModelOptionsReader.read(options, model, id, UnaryOperator.identity(), Function.identity()));
         return model.build();
     }
 
@@ -126,6 +132,7 @@ final class ModelReader {
     private static Map<String, Object> options(YamlNode node) {
         Map<String, Object> options =
                 node.get("options").map(YamlNode::plainMap).orElseGet(LinkedHashMap::new);
+        ModelOptionsReader.KEYS.forEach(options::remove); // typed, read on their own
         for (String key : COMMAND_KEYS) {
             node.get(key).ifPresent(value -> {
                 if (options.containsKey(key)) {

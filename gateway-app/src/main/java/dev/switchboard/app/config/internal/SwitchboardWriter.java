@@ -1,5 +1,7 @@
 package dev.switchboard.app.config.internal;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.app.ServerSettings;
 import dev.switchboard.app.config.AppConfig;
 import dev.switchboard.app.config.GpuSetting;
@@ -7,6 +9,7 @@ import dev.switchboard.core.lifecycle.SchedulerConfig;
 import dev.switchboard.core.spi.BackendConfig;
 import dev.switchboard.core.spi.GpuInfo;
 import dev.switchboard.core.spi.ModelDescriptor;
+import dev.switchboard.core.spi.RequestFilters;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +26,8 @@ import org.yaml.snakeyaml.representer.Representer;
  */
 public final class SwitchboardWriter {
     private static final long KIB = 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> PLAIN_MAP = new TypeReference<>() {};
 
     private SwitchboardWriter() {}
 
@@ -129,6 +134,13 @@ public final class SwitchboardWriter {
             map.put("stopTimeout", duration(model.stopTimeout()));
         }
         Map<String, Object> options = new LinkedHashMap<>(model.options());
+        putUnlessDefault(options, "concurrencyLimit", model.concurrencyLimit(), 0);
+        if (!model.filters().isEmpty()) {
+            options.put("filters", filters(model.filters()));
+        }
+        if (model.fallback() != null) {
+            options.put("fallback", model.fallback());
+        }
         for (String key : ModelReader.COMMAND_KEYS) {
             if (options.get(key) instanceof String value) {
                 map.put(key, value);
@@ -136,6 +148,13 @@ public final class SwitchboardWriter {
             }
         }
         putUnlessEmpty(map, "options", options);
+        return map;
+    }
+
+    private static Map<String, Object> filters(RequestFilters filters) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        putUnlessEmpty(map, "stripParams", filters.strip().stream().sorted().toList());
+        putUnlessEmpty(map, "setParams", JSON.convertValue(filters.set(), PLAIN_MAP));
         return map;
     }
 

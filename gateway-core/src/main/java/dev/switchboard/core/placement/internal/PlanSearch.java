@@ -25,6 +25,8 @@ import java.util.stream.IntStream;
  */
 public final class PlanSearch {
     private static final long ONE_SECOND_MILLIS = 1000;
+    private static final long FIRST_BUCKET_MILLIS = 2000;
+    private static final long BUCKET_BASE = 4;
 
     private final PlanRequest request;
     private final List<GpuInfo> gpus;
@@ -45,7 +47,9 @@ public final class PlanSearch {
         this.gpus = request.gpus().stream()
                 .sorted(Comparator.comparingInt(GpuInfo::index))
                 .toList();
+        // in id order, so that nothing (not even a reason's wording) depends on the input's order
         this.residents = request.loaded().stream()
+                .sorted(Comparator.comparing(LoadedModel::id))
                 .map(model -> new Resident(model, bytesByPosition(model), weight(model, request)))
                 .toList();
         this.ranked = residents.stream()
@@ -296,16 +300,31 @@ public final class PlanSearch {
     }
 
     /**
-     * The expected cost of losing a model: its reload time times how often it is expected back,
-     * about once per time since last use. Both count at least a second, so a model used just now
-     * ranks like one used a second ago and a free reload still costs something.
+     * The expected cost of losing a model: its reload time, in {@linkplain #reloadBucket buckets},
+     * times how often it is expected back, about once per time since last use (at least a second,
+     * so a model used just now ranks like one used a second ago). Within one bucket this orders
+     * by last use alone: exact least recently used.
      */
     private static double weight(LoadedModel model, PlanRequest request) {
-        long reload = Math.max(ONE_SECOND_MILLIS, model.reloadCost().toMillis());
         long age = Math.max(
                 ONE_SECOND_MILLIS,
                 Duration.between(model.lastUsed(), request.now()).toMillis());
-        return (double) reload / age;
+        return (double) reloadBucket(model.reloadCost()) / age;
+    }
+
+    /**
+     * A reload cost rounded down to a power of four from {@value #FIRST_BUCKET_MILLIS} ms: under 8
+     * s, 8 to 32 s, 32 to 128 s and so on. Measured start times jitter by seconds on a loaded
+     * machine; buckets this coarse keep that from reordering models of similar cost, while a
+     * minute-long load still weighs far more than a quick one.
+     */
+    static long reloadBucket(Duration reloadCost) {
+        long millis = reloadCost.toMillis();
+        long bucket = FIRST_BUCKET_MILLIS;
+        while (bucket <= millis / BUCKET_BASE) {
+            bucket *= BUCKET_BASE;
+        }
+        return bucket;
     }
 
     private static List<Integer> indexes(List<GpuInfo> gpus) {
