@@ -26,6 +26,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Ollama's API on the gateway's port, translated onto the gateway's models so that no engine needs
@@ -116,11 +117,7 @@ public final class OllamaRoutes {
         ObjectNode chat =
                 generate ? OllamaRequests.generate(request, model.id()) : OllamaRequests.chat(request, model.id());
         OllamaAnswers answers = new OllamaAnswers(name, generate, received);
-        try {
-            relay(ctx, model, chat, "/v1/chat/completions", answers, answers::leased);
-        } finally {
-            keepAlive.apply(model.id(), keep);
-        }
+        relay(ctx, model, chat, "/v1/chat/completions", answers, answers::leased, keep);
     }
 
     /**
@@ -176,23 +173,46 @@ public final class OllamaRoutes {
             embeddings.set("dimensions", request.get("dimensions"));
         }
         OllamaEmbeddings answers = new OllamaEmbeddings(name, legacy, received);
-        try {
-            relay(ctx, model, embeddings, "/v1/embeddings", answers, answers::leased);
-        } finally {
-            keepAlive.apply(model.id(), KeepAlive.parse(request.get("keep_alive")));
-        }
+        relay(
+                ctx,
+                model,
+                embeddings,
+                "/v1/embeddings",
+                answers,
+                answers::leased,
+                KeepAlive.parse(request.get("keep_alive")));
     }
 
+    /**
+     * Relays the translated request and its answer. The request's {@code keep_alive} takes effect once
+     * the engine has answered and before the client has the last of the answer, so a client that
+     * asks {@code /api/ps} next already sees it; it applies too when the request fails.
+     */
     private void relay(
-            Context ctx, ModelDescriptor model, ObjectNode body, String path, ChatTranslator answers, Runnable leased)
+            Context ctx,
+            ModelDescriptor model,
+            ObjectNode body,
+            String path,
+            ChatTranslator answers,
+            Runnable leased,
+            Optional<Duration> keep)
             throws IOException, InterruptedException {
         byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
-        proxy.serve(ctx, model.id(), bytes, (lease, sink) -> {
-            leased.run();
-            ChatRelay relay = new ChatRelay(sink, answers);
-            gateway.forward(lease, ModelProxy.request(ctx, path, bytes), relay);
-            relay.finish();
-        });
+        AtomicBoolean applied = new AtomicBoolean();
+        try {
+            proxy.serve(ctx, model.id(), bytes, (lease, sink) -> {
+                leased.run();
+                ChatRelay relay = new ChatRelay(sink, answers);
+                gateway.forward(lease, ModelProxy.request(ctx, path, bytes), relay);
+                applied.set(true);
+                keepAlive.apply(model.id(), keep);
+                relay.finish();
+            });
+        } finally {
+            if (!applied.get()) {
+                keepAlive.apply(model.id(), keep);
+            }
+        }
     }
 
     private void show(Context ctx) throws IOException {
