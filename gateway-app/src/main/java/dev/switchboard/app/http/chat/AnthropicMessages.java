@@ -163,11 +163,6 @@ public final class AnthropicMessages {
         }
 
         @Override
-        public String contentType(boolean stream) {
-            return stream ? "text/event-stream" : "application/json";
-        }
-
-        @Override
         public void chunk(JsonNode chunk, OutputStream out) throws IOException {
             if (chunk.has("usage") && chunk.get("usage").isObject()) {
                 inputTokens = chunk.path("usage").path("prompt_tokens").asLong(inputTokens);

@@ -10,8 +10,10 @@ import java.io.OutputStream;
  */
 public interface ChatTranslator {
 
-    /** The content type of the translated answer. */
-    String contentType(boolean stream);
+    /** The content type of the translated answer: server-sent events when streamed, else JSON. */
+    default String contentType(boolean stream) {
+        return stream ? "text/event-stream" : "application/json";
+    }
 
     /** Writes what one streamed chat chunk becomes (possibly nothing). */
     void chunk(JsonNode chunk, OutputStream out) throws IOException;

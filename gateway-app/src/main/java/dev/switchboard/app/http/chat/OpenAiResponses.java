@@ -142,11 +142,6 @@ public final class OpenAiResponses {
         }
 
         @Override
-        public String contentType(boolean stream) {
-            return stream ? "text/event-stream" : "application/json";
-        }
-
-        @Override
         public void chunk(JsonNode chunk, OutputStream out) throws IOException {
             if (chunk.path("usage").isObject()) {
                 inputTokens = chunk.path("usage").path("prompt_tokens").asLong(inputTokens);
