@@ -54,7 +54,6 @@ class SglangBackendTest {
         LaunchSpec spec = backend.launch(model().build(), Placement.cpu(), CONTEXT);
 
         assertThat(spec.healthPath()).isEqualTo("/health");
-        assertThat(spec.exitsOnStdinEof()).isFalse();
     }
 
     @Test

@@ -52,7 +52,6 @@ class VllmBackendTest {
         LaunchSpec spec = backend.launch(model().build(), Placement.cpu(), CONTEXT);
 
         assertThat(spec.healthPath()).isEqualTo("/health");
-        assertThat(spec.exitsOnStdinEof()).isFalse();
     }
 
     @Test

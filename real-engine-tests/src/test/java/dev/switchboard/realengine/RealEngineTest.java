@@ -319,7 +319,7 @@ class RealEngineTest {
         gateway.process().destroyForcibly(); // SIGKILL: no shutdown hook runs
         assertThat(gateway.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
 
-        // llama-server children leave when their stdin reaches end-of-file
+        // the guard ends the children when the gateway's pipe closes (loaded ones leave by themselves too)
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(engines).noneMatch(Pids::running));
     }
 }

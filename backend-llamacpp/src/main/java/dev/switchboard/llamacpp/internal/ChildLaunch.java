@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
 /**
  * Builds the launch of a llama-server child the way the router spawns one: the model's arguments,
  * then {@code --host 127.0.0.1 --port <port> --alias <id>}, with {@code LLAMA_SERVER_ROUTER_PORT}
- * in the environment so the child speaks the router protocol and exits when its stdin closes.
+ * in the environment so the child speaks the router protocol and reads the router's stop line from
+ * its stdin (which the supervisor's guard feeds, so a child still loading dies with the gateway too).
  *
  * <p>The placement becomes {@code CUDA_VISIBLE_DEVICES} listing its GPUs, main GPU first, so the
  * child numbers them from 0; several GPUs add {@code --tensor-split} in that order and {@code
@@ -54,7 +55,6 @@ public final class ChildLaunch {
                 .healthPath("/health")
                 .protocol(PROTOCOL)
                 .stopLine(LlamaCppChildProtocol.STOP_LINE)
-                .exitsOnStdinEof(true)
                 .startTimeout(options.startTimeout());
         if (placement.onGpu()) {
             launch.env(VISIBLE_DEVICES_ENV, join(placement.gpuIds()));

@@ -70,7 +70,6 @@ class ChildLaunchTest {
 
         assertThat(spec.environment()).containsEntry("LLAMA_SERVER_ROUTER_PORT", "8080");
         assertThat(spec.stopLine()).isEqualTo("cmd_router_to_child:exit");
-        assertThat(spec.exitsOnStdinEof()).isTrue();
         assertThat(spec.healthPath()).isEqualTo("/health");
         assertThat(spec.protocol().parse("cmd_child_to_router:state:{\"state\":\"ready\"}"))
                 .contains(new ChildSignal.Ready());

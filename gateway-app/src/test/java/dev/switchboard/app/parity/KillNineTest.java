@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,10 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The gateway as a real process that dies by {@code kill -9}: no shutdown hook runs, yet no engine
- * outlives it. llama-server children in router mode leave when their stdin reaches end-of-file, as
- * llama.cpp's children do; engines started by the {@code command} backend, which never read stdin,
- * are stopped by the guard the core starts them under. And the ordinary way out, SIGTERM, still
- * stops every engine and exits 0.
+ * outlives it. Every engine runs under the core's guard, which ends it when the gateway's pipe
+ * closes: llama-server children in router mode (loaded ones leave by themselves on end-of-file,
+ * ones still loading do not watch stdin yet), and engines of the {@code command} backend, which
+ * never read stdin. And the ordinary way out, SIGTERM, still stops every engine and exits 0.
  */
 class KillNineTest {
     /** How soon after the gateway's death its engines must be gone. */
@@ -59,6 +61,13 @@ class KillNineTest {
         gateway = GatewayProcess.start(dir, journal.engineEnvironment(), args);
     }
 
+    private void startWithEngineEnv(Map<String, String> env, String... args) {
+        journal = new EngineJournal(dir.resolve("engines.journal"));
+        Map<String, String> engineEnv = new HashMap<>(journal.engineEnvironment());
+        engineEnv.putAll(env);
+        gateway = GatewayProcess.start(dir, engineEnv, args);
+    }
+
     /** A chat request that makes the gateway start the model's engine, answered. */
     private void askForAnAnswer(String model) {
         Reply reply = gateway.client().post("/v1/chat/completions", RouterClient.chat(model, 4));
@@ -77,10 +86,31 @@ class KillNineTest {
         assertThat(gateway.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
 
         await().atMost(ORPHAN_LIMIT).untilAsserted(() -> assertThat(engines).noneMatch(Pids::running));
-        // they left by themselves on end-of-file (llama-server's status 1), nobody killed them
-        assertThat(journal.exits())
-                .hasSize(2)
-                .allSatisfy(exit -> assertThat(exit.number("code")).hasValue(1));
+    }
+
+    @Test
+    void aRouterChildStillLoadingIsStoppedWhenTheGatewayIsKilled() throws Exception {
+        ModelsDir.addModel(dir, "slow");
+        Path llamaServer = SimulatorCommand.writeLauncher(dir.resolve("llama-server"));
+        // like llama-server, the simulated child reads its stdin only once its model has loaded
+        startWithEngineEnv(
+                Map.of("SIM_LOAD_MS", "600000"),
+                "--models-dir",
+                ModelsDir.of(dir).toString(),
+                "--llama-server",
+                llamaServer.toString());
+        CompletableFuture<Reply> waiting =
+                gateway.client().postAsync("/v1/chat/completions", RouterClient.chat("slow", 4));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !journal.pids().isEmpty());
+        Set<Long> engines = journal.pids();
+        List<ProcessHandle> family = gateway.process().descendants().toList();
+
+        gateway.process().destroyForcibly();
+        assertThat(gateway.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+        await().atMost(ORPHAN_LIMIT).untilAsserted(() -> assertThat(engines).noneMatch(Pids::running));
+        await().atMost(ORPHAN_LIMIT).untilAsserted(() -> assertThat(family).noneMatch(p -> Pids.running(p.pid())));
+        assertThat(waiting).failsWithin(Duration.ofSeconds(10));
     }
 
     @Test

@@ -91,7 +91,6 @@ final class CommandBackend implements Backend {
                 .command(command)
                 .env(model.env())
                 .healthPath(check.equals("none") ? "" : check)
-                .exitsOnStdinEof(false)
                 .startTimeout(Optional.ofNullable(model.options().get("startTimeout"))
                         .map(value -> Durations.parse(value.toString()))
                         .orElse(startTimeout));

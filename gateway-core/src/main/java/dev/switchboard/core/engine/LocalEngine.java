@@ -17,8 +17,8 @@ import java.util.stream.Collectors;
 /**
  * What backends that run a local engine with its own HTTP server share: their options and the shape
  * of the launch. The engine listens on 127.0.0.1 at the port the core chose, answers {@code GET
- * /health} with 200 once it serves, does not watch its stdin (so the supervisor's guard ends it with
- * the gateway) and sees only its placement's GPUs.
+ * /health} with 200 once it serves, ends with the gateway through the supervisor's guard and sees
+ * only its placement's GPUs.
  *
  * <p>Backend options: the program under the backend's own key (vLLM's {@code binary}, SGLang's
  * {@code python}) or under {@code command}, either a string or a list, so a test can run the engine
@@ -82,7 +82,6 @@ public record LocalEngine(List<String> program, Map<String, String> env, Duratio
                 .env(env)
                 .env(model.env())
                 .healthPath("/health")
-                .exitsOnStdinEof(false)
                 .startTimeout(startTimeout);
         if (placement.onGpu()) {
             spec.env("CUDA_VISIBLE_DEVICES", cudaVisibleDevices(placement));

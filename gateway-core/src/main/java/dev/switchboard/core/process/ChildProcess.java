@@ -13,6 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +78,7 @@ public final class ChildProcess implements EngineProcess {
         return modelId;
     }
 
-    /** The process the gateway started (the guard shell when the engine runs under one). */
+    /** The process the gateway started: the guard shell around the engine. */
     public long pid() {
         return process.pid();
     }
@@ -235,12 +237,12 @@ public final class ChildProcess implements EngineProcess {
         process.destroy();
     }
 
-    /** The engine itself: the guard's child when it runs under the guard. */
+    /** The engine itself: the guard's first child (the watcher is forked after it). */
     private long enginePid() {
-        if (spec.exitsOnStdinEof()) {
-            return process.pid();
-        }
-        return process.children().findFirst().map(ProcessHandle::pid).orElse(process.pid());
+        return process.children()
+                .min(Comparator.comparing(child -> child.info().startInstant().orElse(Instant.MAX)))
+                .map(ProcessHandle::pid)
+                .orElse(process.pid());
     }
 
     /** Descendants first, collected before anyone dies so none is missed after reparenting. */

@@ -18,28 +18,33 @@ import org.slf4j.LoggerFactory;
 /**
  * Owns the engine child processes: spawns them, and makes sure none outlives the gateway.
  *
- * <p>The JVM has no parent-death signal, so a {@code kill -9} of the gateway is survived by design:
- * engines that exit on stdin EOF (llama-server as a router child, the simulator) are started
- * directly; the others (vLLM, SGLang, generic commands) are started under a small POSIX-sh guard
- * that puts the engine in its own session and process group, waits on its stdin and kills the group
- * when stdin reaches EOF, which happens when the gateway dies for any reason. The engine shares that
- * stdin, so one that watches it exits by itself as well.
+ * <p>The JVM has no parent-death signal, and an engine that watches its stdin may not watch it the
+ * whole time (llama-server does only once its model is loaded), so every engine runs under a small
+ * POSIX-sh guard. The guard puts the engine in its own session and process group and feeds the
+ * engine's stdin through a FIFO from its own, so the lines the gateway writes (llama.cpp's stop
+ * line) still reach the engine and nothing else reads them; when the gateway's pipe reaches EOF,
+ * which happens when the gateway dies for any reason, the guard ends the engine's stdin and kills
+ * its group, SIGTERM then SIGKILL after 10 s.
  */
 public final class Supervisor implements EngineLauncher, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
 
-    /** The guard: engine in its own session (setsid where present), killed as a group on stdin EOF. */
+    /** The guard: see the class comment. Its exit code is the engine's. */
     static final String GUARD = String.join(
             "\n",
-            // keep the gateway's pipe as the engine's stdin too (sh would give a background job /dev/null)
-            "exec 3<&0",
-            "if command -v setsid >/dev/null 2>&1; then setsid \"$@\" <&3 3<&- & else \"$@\" <&3 3<&- & fi",
+            // the gateway's pipe on fd 4: sh gives background jobs /dev/null as stdin
+            "exec 4<&0 0</dev/null",
+            "fifo=$(mktemp -u \"${TMPDIR:-/tmp}/switchboard-stdin.XXXXXXXX\") && mkfifo -m 600 \"$fifo\" || exit 125",
+            "if command -v setsid >/dev/null 2>&1; then setsid \"$@\" <\"$fifo\" 4<&- & else \"$@\" <\"$fifo\" 4<&- & fi",
             "child=$!",
+            // opening the write end lets the engine's open of the read end return; then the name goes
+            "exec 3>\"$fifo\"",
+            "rm -f \"$fifo\"",
             "stop() { kill -TERM -$child 2>/dev/null || kill -TERM $child 2>/dev/null; }",
             "trap stop TERM INT HUP",
-            "{ cat <&3 >/dev/null 3<&-; stop; sleep 10; kill -KILL -$child 2>/dev/null || kill -KILL $child 2>/dev/null; } &",
+            "{ cat <&4 >&3 4<&- 3>&-; exec 3>&- 4<&-; stop; sleep 10; kill -KILL -$child 2>/dev/null || kill -KILL $child 2>/dev/null; } &",
             "watcher=$!",
-            "exec 3<&-",
+            "exec 3>&- 4<&-",
             "wait $child; code=$?",
             "while kill -0 $child 2>/dev/null; do wait $child; code=$?; done",
             "kill $watcher 2>/dev/null",
@@ -63,10 +68,7 @@ public final class Supervisor implements EngineLauncher, AutoCloseable {
         if (!spec.hasProcess()) {
             throw new IllegalArgumentException("model '" + modelId + "' has no process to start");
         }
-        List<String> command = new ArrayList<>();
-        if (!spec.exitsOnStdinEof()) {
-            command.addAll(List.of("/bin/sh", "-c", GUARD, "switchboard-guard"));
-        }
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", GUARD, "switchboard-guard"));
         command.addAll(spec.command());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(spec.environment());

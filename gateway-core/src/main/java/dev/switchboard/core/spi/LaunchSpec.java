@@ -21,8 +21,6 @@ import java.util.Objects;
  * @param protocol the child's output protocol, {@link ChildProtocol#NONE} when it has none
  * @param stopLine a line written to the child's stdin to ask it to exit, or {@code null}
  * @param stopCommand a command run to stop the engine (llama-swap's {@code cmdStop}), or empty
- * @param exitsOnStdinEof whether the engine exits by itself when its stdin closes; when false the
- *     supervisor wraps it in a guard that does it, so no child outlives a killed gateway
  * @param upstreamModel the model name the engine expects in request bodies
  * @param requestHeaders headers added to every forwarded request (an upstream API key)
  * @param startTimeout how long the engine may take to become ready
@@ -36,7 +34,6 @@ public record LaunchSpec(
         ChildProtocol protocol,
         String stopLine,
         List<String> stopCommand,
-        boolean exitsOnStdinEof,
         String upstreamModel,
         Map<String, String> requestHeaders,
         Duration startTimeout) {
@@ -72,7 +69,6 @@ public record LaunchSpec(
         private ChildProtocol protocol = ChildProtocol.NONE;
         private String stopLine;
         private List<String> stopCommand = List.of();
-        private boolean exitsOnStdinEof;
         private final String upstreamModel;
         private final Map<String, String> requestHeaders = new LinkedHashMap<>();
         private Duration startTimeout = Duration.ofMinutes(10);
@@ -122,11 +118,6 @@ public record LaunchSpec(
             return this;
         }
 
-        public Builder exitsOnStdinEof(boolean value) {
-            this.exitsOnStdinEof = value;
-            return this;
-        }
-
         public Builder requestHeader(String name, String value) {
             requestHeaders.put(name, value);
             return this;
@@ -147,7 +138,6 @@ public record LaunchSpec(
                     protocol,
                     stopLine,
                     stopCommand,
-                    exitsOnStdinEof,
                     upstreamModel,
                     requestHeaders,
                     startTimeout);

@@ -71,7 +71,6 @@ class LocalEngineTest {
         assertThat(spec.command()).containsExactly("vllm", "serve", "m");
         assertThat(spec.baseUri()).isEqualTo(URI.create("http://127.0.0.1:41234"));
         assertThat(spec.healthPath()).isEqualTo("/health");
-        assertThat(spec.exitsOnStdinEof()).isFalse();
     }
 
     @Test

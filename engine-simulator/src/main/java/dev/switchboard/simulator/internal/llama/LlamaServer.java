@@ -36,7 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A simulated {@code llama-server}: binds its port at once and answers every route with 503 "Loading model" until the
  * model has loaded; serves {@code -np} requests at a time; optionally sleeps when idle and wakes on the next request;
  * speaks the router child protocol when {@code LLAMA_SERVER_ROUTER_PORT} is set; exits on
- * {@code cmd_router_to_child:exit} (status 0) or at the end of stdin (status 1).
+ * {@code cmd_router_to_child:exit} (status 0) or at the end of stdin (status 1), both read only once the model has
+ * loaded, as llama-server's router child does.
  */
 public final class LlamaServer implements InferenceHost {
 
@@ -90,6 +91,11 @@ public final class LlamaServer implements InferenceHost {
     private void start(GpuMemory memory, List<Gpu> visible) {
         Console.log("build: " + LlamaResponses.BUILD_INFO + " (simulated by engine-simulator)");
         HttpApp app = bind();
+        Console.log("srv    load_model: loading model '" + options.modelPath().orElseThrow() + "'");
+        simulation.load(memory, shortfall -> outOfMemory(shortfall, visible), router::loading);
+        lastActivityNanos = System.nanoTime();
+        loaded = true;
+        Console.log("srv    load_model: model loaded");
         RouterChannel.watchStdin(
                 () -> {
                     Console.log("srv    operator(): exit command received, exiting...");
@@ -100,11 +106,6 @@ public final class LlamaServer implements InferenceHost {
                     Console.log("srv    operator(): EOF on stdin detected, forcing shutdown...");
                     simulation.lifecycle().exit(1);
                 });
-        Console.log("srv    load_model: loading model '" + options.modelPath().orElseThrow() + "'");
-        simulation.load(memory, shortfall -> outOfMemory(shortfall, visible), router::loading);
-        lastActivityNanos = System.nanoTime();
-        loaded = true;
-        Console.log("srv    load_model: model loaded");
         Console.log("main: server is listening on http://" + options.host() + ":" + app.port()
                 + " - starting the main loop");
         simulation

@@ -74,8 +74,8 @@ final class RouterChannel {
 
     /**
      * Reads stdin on a daemon thread: runs {@code onExitCommand} when the router asks for an exit, {@code onEndOfInput}
-     * when stdin closes. llama-server does this only as a router's child; the simulator always does, so that no
-     * simulated llama-server outlives the process that started it.
+     * when stdin closes. llama-server does this only as a router's child and only once its model has loaded (a child
+     * still loading ignores its stdin); the simulator does it in every mode, from the same point.
      */
     static void watchStdin(Runnable onExitCommand, Runnable onEndOfInput) {
         Thread watcher = new Thread(
