@@ -76,4 +76,10 @@ public final class SessionSink implements ResponseSink {
             }
         };
     }
+
+    /** A session outlives its client (it is resumed later, or stopped): a client leaving cancels nothing. */
+    @Override
+    public Runnable watchClient(Runnable onGone) {
+        return () -> {};
+    }
 }

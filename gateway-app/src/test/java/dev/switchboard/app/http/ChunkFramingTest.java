@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every chunk of a streamed body is complete on the wire once flushed ({@code <hex>\r\n<data>\r\n}),
- * read from the raw socket: a client that waits for the CRLF ending a chunk (Python's urllib3) must
- * not see each event one event late.
+ * Response framing read from the raw socket. Every chunk of a streamed body is complete on the wire
+ * once flushed ({@code <hex>\r\n<data>\r\n}): a client that waits for the CRLF ending a chunk
+ * (Python's urllib3) must not see each event one event late. A sized answer keeps the engine's
+ * length and the client's connection.
  */
 class ChunkFramingTest {
     @TempDir
@@ -63,6 +64,32 @@ class ChunkFramingTest {
     }
 
     @Test
+    void aSizedAnswerKeepsItsLengthAndTheConnectionStaysOpen() throws IOException {
+        gateway.ensureLoaded("other");
+        String body = "{\"model\":\"other\",\"max_tokens\":2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        String request = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n" + body;
+        try (Socket socket = open(request)) {
+            socket.setSoTimeout((int) TestGateway.PATIENCE.toMillis());
+            InputStream in = socket.getInputStream();
+            for (int answer = 1; answer <= 2; answer++) {
+                String head = readHeadOnly(in).toLowerCase();
+                assertThat(head).startsWith("http/1.1 200").doesNotContain("connection: close");
+                int length = Integer.parseInt(head.lines()
+                        .filter(line -> line.startsWith("content-length:"))
+                        .findFirst()
+                        .orElseThrow()
+                        .substring("content-length:".length())
+                        .trim());
+                assertThat(new String(in.readNBytes(length), StandardCharsets.UTF_8))
+                        .contains("\"choices\"");
+                // the same connection takes the next request
+                socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    @Test
     void modelEventsLeaveInWholeChunks() throws IOException {
         try (Socket socket = open("GET /models/sse HTTP/1.1\r\nHost: x\r\n\r\n")) {
             readHead(socket.getInputStream());
@@ -81,15 +108,19 @@ class ChunkFramingTest {
 
     /** Reads the response head and checks the body is chunked. */
     private static String readHead(InputStream in) throws IOException {
+        String text = readHeadOnly(in);
+        assertThat(text.toLowerCase()).contains("transfer-encoding: chunked");
+        return text;
+    }
+
+    private static String readHeadOnly(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
             int b = in.read();
             assertThat(b).as("end of the response head").isNotNegative();
             head.write(b);
         }
-        String text = head.toString(StandardCharsets.ISO_8859_1);
-        assertThat(text.toLowerCase()).contains("transfer-encoding: chunked");
-        return text;
+        return head.toString(StandardCharsets.ISO_8859_1);
     }
 
     /**

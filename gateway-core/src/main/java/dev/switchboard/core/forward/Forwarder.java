@@ -29,8 +29,8 @@ public final class Forwarder {
     private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Hop-by-hop headers, headers the client library sets itself, and the gateway's own credentials. */
-    private static final Set<String> NOT_FORWARDED = Set.of(
+    /** Hop-by-hop headers: they describe one connection and are never relayed, either way. */
+    private static final Set<String> HOP_BY_HOP = Set.of(
             "connection",
             "keep-alive",
             "proxy-authenticate",
@@ -39,12 +39,11 @@ public final class Forwarder {
             "trailer",
             "transfer-encoding",
             "upgrade",
-            "host",
-            "content-length",
-            "expect",
-            "authorization",
-            "x-api-key",
             "http2-settings");
+
+    /** Hop-by-hop headers, headers the client library sets itself, and the gateway's own credentials. */
+    private static final Set<String> NOT_FORWARDED =
+            union(HOP_BY_HOP, Set.of("host", "content-length", "expect", "authorization", "x-api-key"));
 
     private final Http1Client http = new Http1Client(Duration.ofSeconds(5));
 
@@ -96,6 +95,12 @@ public final class Forwarder {
         }
     }
 
+    private static Set<String> union(Set<String> first, Set<String> second) {
+        Set<String> all = new java.util.HashSet<>(first);
+        all.addAll(second);
+        return Set.copyOf(all);
+    }
+
     /** Closes the idle engine connections. */
     public void close() {
         http.close();
@@ -125,10 +130,11 @@ public final class Forwarder {
         return URI.create((root.endsWith("/") ? root.substring(0, root.length() - 1) : root) + pathAndQuery);
     }
 
+    /** The engine's headers, its {@code Content-Length} included: a sized answer stays sized (and the client's connection open). */
     private static Map<String, List<String>> responseHeaders(Http1Client.Response response) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         response.headers().forEach((name, values) -> {
-            if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
+            if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
                 headers.put(name, values);
             }
         });

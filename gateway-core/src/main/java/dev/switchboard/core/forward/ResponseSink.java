@@ -18,6 +18,7 @@ public interface ResponseSink {
      * Starts noticing a client that hangs up while an event stream is relayed (an idle stream writes
      * nothing, so no failed write would tell): {@code onGone} then runs once, on another thread. The
      * returned action stops watching. By default nothing is watched: a hang-up shows at the next write.
+     * A sink that wraps another delegates this to it, or the wrapped client is never watched.
      */
     default Runnable watchClient(Runnable onGone) {
         return () -> {};

@@ -98,16 +98,25 @@ public final class ResponseTap implements ResponseSink {
             captured.write(bytes, offset, Math.min(room, length));
         }
         truncated |= length > room && captureBytes > 0;
-        for (int i = offset; i < offset + length; i++) {
-            byte b = bytes[i];
-            if (b == '\n') {
-                endLine();
-            } else if (line.size() < MAX_LINE) {
-                line.write(b);
-            } else {
-                lineTooLong = true;
+        // whole segments between newlines, not byte by byte: this runs on every relayed byte
+        int end = offset + length;
+        for (int start = offset; start < end; ) {
+            int newline = start;
+            while (newline < end && bytes[newline] != '\n') {
+                newline++;
             }
+            keep(bytes, start, newline - start);
+            if (newline < end) {
+                endLine();
+            }
+            start = newline + 1;
         }
+    }
+
+    private void keep(byte[] bytes, int offset, int length) {
+        int room = MAX_LINE - line.size();
+        line.write(bytes, offset, Math.min(room, length));
+        lineTooLong |= length > room;
     }
 
     private void endLine() {
@@ -192,5 +201,11 @@ public final class ResponseTap implements ResponseSink {
     /** Whether the body was longer than what was kept. */
     public boolean truncated() {
         return truncated;
+    }
+
+    /** The client is the wrapped sink's: an idle stream whose client left is still cancelled. */
+    @Override
+    public Runnable watchClient(Runnable onGone) {
+        return sink.watchClient(onGone);
     }
 }

@@ -131,4 +131,10 @@ public final class ChatRelay implements ResponseSink {
         out.write((Json.write(data) + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
     }
+
+    /** The client is the wrapped sink's: an idle stream whose client left is still cancelled. */
+    @Override
+    public Runnable watchClient(Runnable onGone) {
+        return target.watchClient(onGone);
+    }
 }

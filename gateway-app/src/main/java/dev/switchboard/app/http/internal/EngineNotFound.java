@@ -96,4 +96,10 @@ public final class EngineNotFound implements ResponseSink {
             return false;
         }
     }
+
+    /** The client is the wrapped sink's: an idle stream whose client left is still cancelled. */
+    @Override
+    public Runnable watchClient(Runnable onGone) {
+        return target.watchClient(onGone);
+    }
 }

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.LinkedBlockingDeque;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -34,7 +34,7 @@ public final class Http1Client {
     private static final long IDLE_NANOS = Duration.ofSeconds(30).toNanos();
 
     private final int connectTimeoutMillis;
-    private final Map<String, ConcurrentLinkedDeque<Connection>> idle = new ConcurrentHashMap<>();
+    private final Map<String, LinkedBlockingDeque<Connection>> idle = new ConcurrentHashMap<>();
 
     public Http1Client(Duration connectTimeout) {
         this.connectTimeoutMillis = Math.toIntExact(connectTimeout.toMillis());
@@ -70,7 +70,7 @@ public final class Http1Client {
     }
 
     private Connection takeIdle(String origin) {
-        ConcurrentLinkedDeque<Connection> connections = idle.get(origin);
+        LinkedBlockingDeque<Connection> connections = idle.get(origin);
         if (connections == null) {
             return null;
         }
@@ -86,15 +86,12 @@ public final class Http1Client {
     }
 
     private void release(Connection connection) {
-        ConcurrentLinkedDeque<Connection> connections =
-                idle.computeIfAbsent(connection.origin, key -> new ConcurrentLinkedDeque<>());
+        LinkedBlockingDeque<Connection> connections =
+                idle.computeIfAbsent(connection.origin, key -> new LinkedBlockingDeque<>(MAX_IDLE_PER_ORIGIN));
         connection.idleSince = System.nanoTime();
-        connections.addFirst(connection); // most recently used first: the others expire
-        if (connections.size() > MAX_IDLE_PER_ORIGIN) {
-            Connection oldest = connections.pollLast();
-            if (oldest != null) {
-                oldest.close();
-            }
+        // most recently used first, so the others expire; a full pool closes the newcomer
+        if (!connections.offerFirst(connection)) {
+            connection.close();
         }
     }
 
