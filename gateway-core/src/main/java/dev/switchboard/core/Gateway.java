@@ -30,6 +30,7 @@ import dev.switchboard.core.spi.ModelSource;
 import dev.switchboard.core.spi.Placement;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -283,6 +284,31 @@ public final class Gateway implements AutoCloseable {
     /** Unloads a model after in-flight requests drain; completes when its engine has exited. */
     public CompletableFuture<Void> unload(String name) {
         return manager.unload(resolve(name).id(), "unload requested");
+    }
+
+    /**
+     * Puts an idle ready model to sleep in its engine's warm tier (vLLM sleep mode, SGLang memory
+     * release) on demand: its GPU memory is freed, its engine process kept, and the next request
+     * wakes it, much faster than a cold start.
+     *
+     * @return completes once it sleeps
+     * @throws GatewayException 400 when its backend offers no warm tier for it, 409 when it is not
+     *     ready or is serving requests
+     */
+    public CompletableFuture<Void> sleep(String name) {
+        return manager.sleep(resolve(name), "sleep requested");
+    }
+
+    /** Whether the model can sleep in its engine's warm tier instead of stopping. */
+    public boolean hasWarmTier(String name) {
+        ModelDescriptor model = resolve(name);
+        Backend backend = backends.get(model.backend());
+        return backend != null && backend.warmTier(model).isPresent();
+    }
+
+    /** Where a ready model's engine listens, to read the engine's own state (its metrics, say). */
+    public Optional<URI> engineUri(String name) {
+        return manager.engineUri(resolve(name).id());
     }
 
     /**
