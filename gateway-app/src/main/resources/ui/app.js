@@ -515,6 +515,7 @@ function describe(event) {
     case "progress": return `${time} ${event.model}: loading ${Math.round(event.progress * 100)}%`;
     case "queue": return `${time} ${event.model}: ${event.waiting} waiting`;
     case "request": return `${time} ${event.model}: ${event.request.route} → ${event.request.status} in ${ms(event.request.durationMs)}`;
+    case "circuit": return `${time} ${event.model}: breaker ${event.from} → ${event.to}`;
     case "request_started": return null;
     default: return `${time} ${event.model}: ${event.type}`;
   }

@@ -306,7 +306,10 @@ public final class Gateway implements AutoCloseable {
         return backend != null && backend.warmTier(model).isPresent();
     }
 
-    /** Where a ready model's engine listens, to read the engine's own state (its metrics, say). */
+    /**
+     * Where a ready model's engine process listens, to read the engine's own state (its metrics,
+     * say); empty when it is not ready or is a remote upstream.
+     */
     public Optional<URI> engineUri(String name) {
         return manager.engineUri(resolve(name).id());
     }

@@ -292,12 +292,15 @@ public final class ModelManager implements AutoCloseable {
         }
     }
 
-    /** Where a ready model's engine listens, for reading the engine's own state (its metrics, say). */
+    /**
+     * Where a ready model's engine process listens, for reading the engine's own state (its
+     * metrics, say); empty for a remote upstream, which is not the gateway's to inspect.
+     */
     public Optional<URI> engineUri(String modelId) {
         lock.lock();
         try {
             ModelLifecycle lifecycle = models.get(modelId);
-            return lifecycle == null || !lifecycle.is(READY) || lifecycle.spec == null
+            return lifecycle == null || !lifecycle.is(READY) || lifecycle.spec == null || !lifecycle.spec.hasProcess()
                     ? Optional.empty()
                     : Optional.of(lifecycle.spec.baseUri());
         } finally {
