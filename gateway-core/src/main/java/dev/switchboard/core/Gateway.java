@@ -24,13 +24,13 @@ import dev.switchboard.core.spi.Backend;
 import dev.switchboard.core.spi.BackendConfig;
 import dev.switchboard.core.spi.BackendFactory;
 import dev.switchboard.core.spi.LaunchContext;
+import dev.switchboard.core.spi.LaunchSpec;
 import dev.switchboard.core.spi.ModelDescriptor;
 import dev.switchboard.core.spi.ModelPuller;
 import dev.switchboard.core.spi.ModelSource;
 import dev.switchboard.core.spi.Placement;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -307,11 +307,12 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Where a ready model's engine process listens, to read the engine's own state (its metrics,
-     * say); empty when it is not ready or is a remote upstream.
+     * How a ready model's engine process was launched (where it listens, the headers it expects),
+     * to read the engine's own state, its metrics say; empty when it is not ready or is a remote
+     * upstream.
      */
-    public Optional<URI> engineUri(String name) {
-        return manager.engineUri(resolve(name).id());
+    public Optional<LaunchSpec> engine(String name) {
+        return manager.engine(resolve(name).id());
     }
 
     /**

@@ -28,7 +28,6 @@ import dev.switchboard.core.spi.LaunchSpec;
 import dev.switchboard.core.spi.ModelDescriptor;
 import dev.switchboard.core.spi.Placement;
 import dev.switchboard.core.spi.WarmTier;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -293,16 +292,17 @@ public final class ModelManager implements AutoCloseable {
     }
 
     /**
-     * Where a ready model's engine process listens, for reading the engine's own state (its
-     * metrics, say); empty for a remote upstream, which is not the gateway's to inspect.
+     * How a ready model's engine process was launched (where it listens, the headers it expects),
+     * for reading the engine's own state, its metrics say; empty for a remote upstream, which is
+     * not the gateway's to inspect.
      */
-    public Optional<URI> engineUri(String modelId) {
+    public Optional<LaunchSpec> engine(String modelId) {
         lock.lock();
         try {
             ModelLifecycle lifecycle = models.get(modelId);
             return lifecycle == null || !lifecycle.is(READY) || lifecycle.spec == null || !lifecycle.spec.hasProcess()
                     ? Optional.empty()
-                    : Optional.of(lifecycle.spec.baseUri());
+                    : Optional.of(lifecycle.spec);
         } finally {
             unlock();
         }

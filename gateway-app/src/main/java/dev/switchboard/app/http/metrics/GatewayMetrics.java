@@ -183,11 +183,10 @@ public final class GatewayMetrics implements AutoCloseable {
     private List<KvCacheReadings.Engine> engines(List<ModelStatus> models) {
         return models.stream()
                 .filter(m -> m.state() == ModelState.READY)
-                .flatMap(m ->
-                        gateway
-                                .engineUri(m.model().id())
-                                .map(uri -> new KvCacheReadings.Engine(m.model().id(), uri))
-                                .stream())
+                .flatMap(m -> gateway
+                        .engine(m.model().id())
+                        .map(spec -> new KvCacheReadings.Engine(m.model().id(), spec.baseUri(), spec.requestHeaders()))
+                        .stream())
                 .toList();
     }
 

@@ -34,8 +34,12 @@ final class KvCacheReadings implements AutoCloseable {
             "sglang:token_usage",
             "llamacpp:kv_cache_usage_ratio");
 
-    /** A ready model's engine, by model id. */
-    record Engine(String model, URI uri) {}
+    /**
+     * A ready model's engine.
+     *
+     * @param headers what the engine expects on every request (its backend's API key)
+     */
+    record Engine(String model, URI uri, Map<String, String> headers) {}
 
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -60,7 +64,7 @@ final class KvCacheReadings implements AutoCloseable {
             }
             Map<String, CompletableFuture<OptionalDouble>> pending = new HashMap<>();
             for (Engine engine : engines) {
-                pending.put(engine.model(), fetch(engine.uri()));
+                pending.put(engine.model(), fetch(engine));
             }
             Map<String, Double> readings = new HashMap<>();
             pending.forEach((model, reading) -> reading.join().ifPresent(value -> readings.put(model, value)));
@@ -73,12 +77,11 @@ final class KvCacheReadings implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<OptionalDouble> fetch(URI engine) {
-        HttpRequest request = HttpRequest.newBuilder(engine.resolve("/metrics"))
-                .timeout(TIMEOUT)
-                .GET()
-                .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+    private CompletableFuture<OptionalDouble> fetch(Engine engine) {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(engine.uri().resolve("/metrics")).timeout(TIMEOUT);
+        engine.headers().forEach(request::header);
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
                 .thenApply(response ->
                         response.statusCode() == 200 ? utilisation(response.body()) : OptionalDouble.empty())
                 .exceptionally(error -> OptionalDouble.empty());

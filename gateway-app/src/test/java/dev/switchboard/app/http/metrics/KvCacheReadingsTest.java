@@ -47,7 +47,7 @@ class KvCacheReadingsTest {
     }
 
     @Test
-    void asksTheEnginesAgainOnlyOnceTheReadingIsASecondOld() throws IOException {
+    void asksTheEnginesAgainOnlyOnceTheReadingIsASecondOld() throws IOException, InterruptedException {
         AtomicLong now = new AtomicLong();
         try (MockWebServer engine = new MockWebServer();
                 KvCacheReadings readings = new KvCacheReadings(now::get)) {
@@ -59,8 +59,8 @@ class KvCacheReadingsTest {
                     .build());
             engine.start(0);
             List<KvCacheReadings.Engine> engines = List.of(
-                    new KvCacheReadings.Engine("a", engine.url("/").uri()),
-                    new KvCacheReadings.Engine("gone", URI.create("http://127.0.0.1:1")));
+                    new KvCacheReadings.Engine("a", engine.url("/").uri(), Map.of("Authorization", "Bearer k")),
+                    new KvCacheReadings.Engine("gone", URI.create("http://127.0.0.1:1"), Map.of()));
 
             assertThat(readings.read(engines)).isEqualTo(Map.of("a", 0.3));
             now.addAndGet(KvCacheReadings.MAX_AGE.toNanos() - 1);
@@ -68,6 +68,9 @@ class KvCacheReadingsTest {
             now.addAndGet(1);
             assertThat(readings.read(engines)).isEqualTo(Map.of("a", 0.6));
             assertThat(engine.getRequestCount()).isEqualTo(2);
+            assertThat(engine.takeRequest().getHeaders().get("Authorization"))
+                    .as("the engine's own key, as forwarded requests carry it")
+                    .isEqualTo("Bearer k");
         }
     }
 }
