@@ -94,6 +94,12 @@ class ModelRowBrowserTest {
         assertThat(browser.findAll("tr[data-model='" + SLEEPY + "'] .badge.circuit"))
                 .isEmpty();
 
+        browser.resize(420, 800);
+        assertThat(browser.script("return document.documentElement.scrollWidth"))
+                .as("page width at 420px with Unload and Sleep in a row")
+                .isEqualTo(420L);
+        browser.resize(1280, 800);
+
         browser.click("tr[data-model='" + SLEEPY + "'] button[aria-label='Sleep " + SLEEPY + "']");
 
         browser.awaitText("tr[data-model='" + SLEEPY + "'] .badge", "sleeping (warm)");
