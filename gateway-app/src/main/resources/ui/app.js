@@ -148,6 +148,9 @@ function modelRow(m) {
     progress.setAttribute("aria-label", "loading progress");
     st.append(progress, el("span", "small progress-text", m.loadProgress != null ? Math.round(m.loadProgress * 100) + "%" : ""));
   }
+  if (m.circuit && m.circuit !== "closed") {
+    st.append(" ", el("span", "badge circuit " + m.circuit, "breaker " + m.circuit.replace("_", "-")));
+  }
   if (m.since) st.append(el("div", "muted small elapsed", "for " + duration(Math.round((Date.now() - Date.parse(m.since)) / 1000))));
   if (m.ttlSeconds != null) st.append(el("div", "muted small", "unloads in " + duration(m.ttlSeconds) + " if idle"));
   if (m.stopReason && m.state !== "ready") st.append(el("div", "muted small reason", "last stop: " + m.stopReason));
@@ -180,6 +183,15 @@ function modelRow(m) {
   button.disabled = m.state === "stopping" || !state.online;
   button.onclick = () => command(m.id, running ? "unload" : "load");
   actions.append(button);
+  if (m.warmTier && m.state === "ready") {
+    const sleep = el("button", "secondary", "Sleep");
+    sleep.type = "button";
+    sleep.setAttribute("aria-label", "Sleep " + m.id);
+    sleep.title = "free its GPU memory and keep the engine: the next request wakes it in seconds";
+    sleep.disabled = m.inFlight > 0 || !state.online;
+    sleep.onclick = () => command(m.id, "sleep");
+    actions.append(" ", sleep);
+  }
   row.append(name, st, place, requests, used, actions);
   return row;
 }
@@ -503,6 +515,7 @@ function describe(event) {
     case "progress": return `${time} ${event.model}: loading ${Math.round(event.progress * 100)}%`;
     case "queue": return `${time} ${event.model}: ${event.waiting} waiting`;
     case "request": return `${time} ${event.model}: ${event.request.route} → ${event.request.status} in ${ms(event.request.durationMs)}`;
+    case "circuit": return `${time} ${event.model}: breaker ${event.from} → ${event.to}`;
     case "request_started": return null;
     default: return `${time} ${event.model}: ${event.type}`;
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.simulator.internal.json.Json;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,6 +41,25 @@ class SglangServerTest {
 
         assertThat(first).isEqualTo(503);
         Http.awaitHealthy(port);
+    }
+
+    @Test
+    void exportsItsTokenUsageWithEnableMetrics() {
+        server = start("--enable-metrics", "--sim-kv-cache-percent", "40");
+        Http.awaitHealthy(port);
+
+        HttpResponse<String> metrics = Http.get(port, "/metrics");
+
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("sglang:token_usage{model_name=\"Qwen/Qwen2.5-7B-Instruct\"} 0.4\n");
+    }
+
+    @Test
+    void servesNoMetricsWithoutEnableMetrics() {
+        server = start();
+        Http.awaitHealthy(port);
+
+        assertThat(Http.status(port, "/metrics")).isEqualTo(404);
     }
 
     @Test

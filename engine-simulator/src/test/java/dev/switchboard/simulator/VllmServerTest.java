@@ -29,13 +29,26 @@ class VllmServerTest {
                 "--port", Integer.toString(port),
                 "--max-model-len", "8192",
                 "--sim-load-ms", "0",
-                "--sim-tokens-per-second", "0");
+                "--sim-tokens-per-second", "0",
+                "--sim-kv-cache-percent", "25");
         Http.awaitHealthy(port);
     }
 
     @AfterAll
     void stop() {
         server.close();
+    }
+
+    @Test
+    void exportsItsKvCacheUsageAsPrometheusText() {
+        HttpResponse<String> metrics = Http.get(port, "/metrics");
+
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
+        assertThat(metrics.body())
+                .contains("# TYPE vllm:kv_cache_usage_perc gauge\n")
+                .contains("vllm:kv_cache_usage_perc{engine=\"0\",model_name=\"qwen\"} 0.25\n");
     }
 
     @Test

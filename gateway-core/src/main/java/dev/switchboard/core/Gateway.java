@@ -24,6 +24,7 @@ import dev.switchboard.core.spi.Backend;
 import dev.switchboard.core.spi.BackendConfig;
 import dev.switchboard.core.spi.BackendFactory;
 import dev.switchboard.core.spi.LaunchContext;
+import dev.switchboard.core.spi.LaunchSpec;
 import dev.switchboard.core.spi.ModelDescriptor;
 import dev.switchboard.core.spi.ModelPuller;
 import dev.switchboard.core.spi.ModelSource;
@@ -283,6 +284,35 @@ public final class Gateway implements AutoCloseable {
     /** Unloads a model after in-flight requests drain; completes when its engine has exited. */
     public CompletableFuture<Void> unload(String name) {
         return manager.unload(resolve(name).id(), "unload requested");
+    }
+
+    /**
+     * Puts an idle ready model to sleep in its engine's warm tier (vLLM sleep mode, SGLang memory
+     * release) on demand: its GPU memory is freed, its engine process kept, and the next request
+     * wakes it, much faster than a cold start.
+     *
+     * @return completes once it sleeps
+     * @throws GatewayException 400 when its backend offers no warm tier for it, 409 when it is not
+     *     ready or is serving requests
+     */
+    public CompletableFuture<Void> sleep(String name) {
+        return manager.sleep(resolve(name), "sleep requested");
+    }
+
+    /** Whether the model can sleep in its engine's warm tier instead of stopping. */
+    public boolean hasWarmTier(String name) {
+        ModelDescriptor model = resolve(name);
+        Backend backend = backends.get(model.backend());
+        return backend != null && backend.warmTier(model).isPresent();
+    }
+
+    /**
+     * How a ready model's engine process was launched (where it listens, the headers it expects),
+     * to read the engine's own state, its metrics say; empty when it is not ready or is a remote
+     * upstream.
+     */
+    public Optional<LaunchSpec> engine(String name) {
+        return manager.engine(resolve(name).id());
     }
 
     /**

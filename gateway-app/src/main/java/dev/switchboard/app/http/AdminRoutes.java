@@ -17,7 +17,7 @@ import java.util.List;
 
 /**
  * The operator's API, used by the web UI: models with everything the gateway knows about them,
- * GPUs, a planner dry run, the activity log, event and log streams, load and unload by path, and
+ * GPUs, a planner dry run, the activity log, event and log streams, load, unload and sleep by path, and
  * Prometheus metrics. Model names may
  * contain slashes (Hugging Face repositories), so they are matched as {@code <model>}.
  */
@@ -42,8 +42,8 @@ final class AdminRoutes {
         this.streams = streams;
         this.metrics = metrics;
         this.activity = activity;
-        this.observed =
-                new AdminViews.Observed(activity, timeline, gateway.scheduler().idleTtl(), this::logTail);
+        this.observed = new AdminViews.Observed(
+                activity, timeline, gateway.scheduler().idleTtl(), this::logTail, gateway::hasWarmTier);
     }
 
     static void register(
@@ -61,6 +61,7 @@ final class AdminRoutes {
         routes.get("/api/activity/{id}", admin::request);
         routes.post("/api/models/<model>/load", admin::load);
         routes.post("/api/models/<model>/unload", admin::unload);
+        routes.post("/api/models/<model>/sleep", admin::sleep);
         routes.get("/api/gpus", admin::gpus);
         routes.get("/api/events", admin::events);
         routes.get("/api/logs/<model>", admin::logs);
@@ -133,6 +134,19 @@ final class AdminRoutes {
     private void unload(Context ctx) {
         String model = gateway.resolve(ctx.pathParam("model")).id();
         ModelCommands.unload(gateway, model);
+        ctx.status(202).json(AdminViews.model(gateway.status(model), observed));
+    }
+
+    /**
+     * Starts putting an idle ready model to sleep in its engine's warm tier and answers 202 with its
+     * state; the next request wakes it.
+     *
+     * @throws dev.switchboard.core.GatewayException 400 when it has no warm tier, 409 when it is not
+     *     ready or is serving requests
+     */
+    private void sleep(Context ctx) {
+        String model = gateway.resolve(ctx.pathParam("model")).id();
+        ModelCommands.sleep(gateway, model);
         ctx.status(202).json(AdminViews.model(gateway.status(model), observed));
     }
 

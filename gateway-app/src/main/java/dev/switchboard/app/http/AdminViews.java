@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /** The admin API's JSON: everything the gateway knows about models, GPUs and events, camelCase. */
 final class AdminViews {
@@ -40,6 +41,7 @@ final class AdminViews {
      * @param memoryBytes memory it is placed to take on its GPUs (the planner's estimate)
      * @param ttlSeconds while ready and idle: seconds until its idle TTL unloads it
      * @param warm whether it sleeps in its engine's warm tier (wakes faster than a cold start)
+     * @param warmTier whether its engine has a warm tier, so that it can be put to sleep
      * @param logTail the last lines of its engine's output, when it failed
      */
     record Model(
@@ -64,6 +66,7 @@ final class AdminViews {
             long memoryBytes,
             Long ttlSeconds,
             boolean warm,
+            boolean warmTier,
             List<String> logTail,
             String circuit) {}
 
@@ -170,6 +173,7 @@ final class AdminViews {
                 memory,
                 ttlLeft(status, observed.idleTtl()),
                 status.state() == ModelState.SLEEPING,
+                observed.warmTier().test(id),
                 status.failed() ? observed.logTail().apply(id) : List.of(),
                 status.circuit());
     }
@@ -188,12 +192,14 @@ final class AdminViews {
      * What the app layer observes beside the gateway's own status.
      *
      * @param logTail the last lines of a model's engine output
+     * @param warmTier whether a model's engine has a warm tier
      */
     record Observed(
             ActivityLog activity,
             ModelTimeline timeline,
             Duration idleTtl,
-            java.util.function.Function<String, List<String>> logTail) {}
+            java.util.function.Function<String, List<String>> logTail,
+            Predicate<String> warmTier) {}
 
     static Gpu gpu(GpuUsage usage) {
         GpuInfo gpu = usage.gpu();

@@ -6,7 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Load and unload as the HTTP API offers them: started, not awaited (the answer comes at once and
+ * Load, unload and sleep as the HTTP API offers them: started, not awaited (the answer comes at once and
  * the event streams tell the outcome), with a failure logged since no request is left to report it
  * to.
  */
@@ -23,6 +23,11 @@ final class ModelCommands {
     /** @throws dev.switchboard.core.GatewayException when the gateway refuses at once */
     static void unload(Gateway gateway, String model) {
         logFailure(gateway.unload(model), "unloading", model);
+    }
+
+    /** @throws dev.switchboard.core.GatewayException when the gateway refuses at once */
+    static void sleep(Gateway gateway, String model) {
+        logFailure(gateway.sleep(model), "putting to sleep", model);
     }
 
     private static void logFailure(CompletableFuture<Void> outcome, String what, String model) {

@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.core.lifecycle.SchedulerConfig;
 import dev.switchboard.core.placement.GpuInventory;
+import dev.switchboard.core.spi.BackendConfig;
 import dev.switchboard.core.spi.GpuInfo;
 import dev.switchboard.core.spi.ModelDescriptor;
+import dev.switchboard.simulator.SimulatorCommand;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -39,7 +41,7 @@ class MetricsTest {
                 TestGateway.settings(List.of()),
                 SchedulerConfig.ofDefaults(),
                 GpuInventory.fixed(gpus),
-                List.of(metered))) {
+                List.of(metered, TestGateway.simulated(dir, "erring", "--sim-error-percent", "100")))) {
             int promptTokens = 0;
             for (int i = 0; i < 2; i++) {
                 HttpResponse<String> answer = gateway.post(CHAT, chat("metered", false, 3));
@@ -60,6 +62,13 @@ class MetricsTest {
             assertThat(streamedUsage.path("completion_tokens").asInt()).isEqualTo(4);
             promptTokens += streamedUsage.path("prompt_tokens").asInt();
             assertThat(gateway.post(CHAT, chat("nope", false, 1)).statusCode()).isEqualTo(404);
+            for (int i = 0; i < 4; i++) { // the default breaker opens on 4 calls, half of them failed
+                assertThat(gateway.post(CHAT, chat("erring", false, 1)).statusCode())
+                        .isEqualTo(500);
+            }
+            HttpResponse<String> refused = gateway.post(CHAT, chat("erring", false, 1));
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
             assertThat(gateway.post("/api/models/metered/unload", "").statusCode())
                     .isEqualTo(202);
             await().atMost(TestGateway.PATIENCE)
@@ -84,6 +93,15 @@ class MetricsTest {
                     .contains("switchboard_model_evictions_total{model=\"metered\",reason=\"requested\"} 1.0")
                     .contains("switchboard_model_state{model=\"metered\",state=\"unloaded\"} 1.0")
                     .contains("switchboard_model_state{model=\"metered\",state=\"ready\"} 0.0")
+                    .contains("switchboard_model_circuit_state{model=\"erring\",state=\"open\"} 1.0")
+                    .contains("switchboard_model_circuit_state{model=\"erring\",state=\"closed\"} 0.0")
+                    .contains("switchboard_model_circuit_state{model=\"metered\",state=\"closed\"} 1.0")
+                    .contains("switchboard_model_circuit_state{model=\"metered\",state=\"open\"} 0.0")
+                    .contains("switchboard_model_circuit_transitions_total{model=\"erring\",to=\"open\"} 1.0")
+                    .contains("switchboard_requests_total{model=\"erring\",route=\"" + CHAT + "\",status=\"500\"} 4.0")
+                    .contains("switchboard_requests_total{model=\"erring\",route=\"" + CHAT + "\",status=\"503\"} 1.0")
+                    .doesNotContain("switchboard_model_kv_cache_utilization{model=\"erring\"}")
+                    .doesNotContain("switchboard_kv_cache_utilization{")
                     .contains("switchboard_num_requests_waiting 0.0")
                     .contains("switchboard_num_requests_running 0.0")
                     .contains("switchboard_model_requests_waiting{model=\"metered\"} 0.0")
@@ -97,6 +115,51 @@ class MetricsTest {
             assertThat(text.lines().filter(line -> line.matches("# HELP \\S+\\s*")))
                     .as("HELP lines without text")
                     .isEmpty();
+        }
+    }
+
+    @Test
+    void exportsTheKvCacheUtilisationTheEnginesReport() {
+        Map<String, Object> env = Map.of("SIM_KV_CACHE_PERCENT", "30", "SIM_LOAD_MS", "50");
+        BackendConfig vllm = BackendConfig.of(
+                "vllm", "vllm", Map.of("command", SimulatorCommand.javaCommand(), "startTimeout", "60s", "env", env));
+        BackendConfig sglang = BackendConfig.of(
+                "sglang",
+                "sglang",
+                Map.of(
+                        "python",
+                        SimulatorCommand.javaCommand(),
+                        "startTimeout",
+                        "60s",
+                        "env",
+                        Map.of("SIM_KV_CACHE_PERCENT", "70", "SIM_LOAD_MS", "50")));
+        List<ModelDescriptor> models = List.of(
+                ModelDescriptor.builder("qwen", "vllm")
+                        .source("Qwen/Qwen2.5-0.5B-Instruct")
+                        .build(),
+                ModelDescriptor.builder("llama", "sglang")
+                        .source("meta-llama/Llama-3.2-1B-Instruct")
+                        .args(List.of("--skip-server-warmup", "--enable-metrics"))
+                        .build(),
+                TestGateway.simulated(dir, "plain"));
+        try (TestGateway gateway = TestGateway.start(
+                dir,
+                TestGateway.settings(List.of()),
+                SchedulerConfig.ofDefaults(),
+                GpuInventory.none(),
+                List.of(vllm, sglang),
+                models)) {
+            assertThat(gateway.get("/metrics").body()).doesNotContain("switchboard_model_kv_cache_utilization{");
+            models.forEach(model -> gateway.ensureLoaded(model.id()));
+
+            // readings are kept for a second: wait past one taken before the engines were ready
+            await().atMost(TestGateway.PATIENCE)
+                    .untilAsserted(() -> assertThat(gateway.get("/metrics").body())
+                            .contains("switchboard_model_kv_cache_utilization{model=\"qwen\"} 0.3")
+                            .contains("switchboard_model_kv_cache_utilization{model=\"llama\"} 0.7")
+                            .contains("switchboard_kv_cache_utilization{stat=\"max\"} 0.7")
+                            .contains("switchboard_kv_cache_utilization{stat=\"avg\"} 0.5")
+                            .doesNotContain("switchboard_model_kv_cache_utilization{model=\"plain\"}"));
         }
     }
 

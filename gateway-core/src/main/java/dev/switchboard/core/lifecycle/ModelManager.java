@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -231,6 +232,43 @@ public final class ModelManager implements AutoCloseable {
         }
     }
 
+    /**
+     * Puts an idle ready model to sleep in its engine's warm tier (vLLM sleep mode, SGLang memory
+     * release): its GPU memory is freed, its process kept, and the next request wakes it.
+     *
+     * @return completes once it sleeps; fails when the engine could not sleep (it is then stopped)
+     * @throws GatewayException 400 when its backend has no warm tier, 409 when it is not ready or is
+     *     serving requests
+     */
+    public CompletableFuture<Void> sleep(ModelDescriptor model, String reason) {
+        if (warmTiers.of(model).isEmpty()) {
+            throw GatewayException.invalidRequest("model '" + model.id() + "' has no warm tier to sleep in"
+                    + " (its backend does not offer one, or sleep is not enabled for it)");
+        }
+        lock.lock();
+        try {
+            ModelLifecycle lifecycle = models.get(model.id());
+            if (lifecycle == null || !lifecycle.is(READY) || lifecycle.spec == null) {
+                ModelState state = lifecycle == null ? UNLOADED : lifecycle.state();
+                throw new GatewayException(
+                        409,
+                        "invalid_request_error",
+                        "model '" + model.id() + "' is " + state.name().toLowerCase(Locale.ROOT)
+                                + "; only a ready model can sleep");
+            }
+            if (lifecycle.leases > 0) {
+                throw new GatewayException(
+                        409,
+                        "invalid_request_error",
+                        "model '" + model.id() + "' is serving " + lifecycle.leases
+                                + " request(s); it can sleep once idle");
+            }
+            return fallAsleep(lifecycle, warmTiers.of(lifecycle.model()).orElseThrow(), reason);
+        } finally {
+            unlock();
+        }
+    }
+
     /** A snapshot of every model the manager has seen. */
     public Map<String, ModelStatus> statuses() {
         lock.lock();
@@ -248,6 +286,23 @@ public final class ModelManager implements AutoCloseable {
         lock.lock();
         try {
             return Optional.ofNullable(models.get(modelId)).map(ModelLifecycle::status);
+        } finally {
+            unlock();
+        }
+    }
+
+    /**
+     * How a ready model's engine process was launched (where it listens, the headers it expects),
+     * for reading the engine's own state, its metrics say; empty for a remote upstream, which is
+     * not the gateway's to inspect.
+     */
+    public Optional<LaunchSpec> engine(String modelId) {
+        lock.lock();
+        try {
+            ModelLifecycle lifecycle = models.get(modelId);
+            return lifecycle == null || !lifecycle.is(READY) || lifecycle.spec == null || !lifecycle.spec.hasProcess()
+                    ? Optional.empty()
+                    : Optional.of(lifecycle.spec);
         } finally {
             unlock();
         }
@@ -698,22 +753,32 @@ public final class ModelManager implements AutoCloseable {
             stop(lifecycle, reason);
             return;
         }
+        fallAsleep(lifecycle, tier.get(), reason);
+    }
+
+    /** Moves a ready model to FALLING_ASLEEP; the future completes once it sleeps. */
+    private CompletableFuture<Void> fallAsleep(ModelLifecycle lifecycle, WarmTier tier, String reason) {
         moved(lifecycle, lifecycle.moveTo(FALLING_ASLEEP), reason);
         log.info("putting model '{}' to sleep (reason: {})", lifecycle.id(), reason);
         long epoch = lifecycle.epoch();
+        CompletableFuture<Void> done = new CompletableFuture<>();
         warmTiers.sleep(
                 lifecycle.id(),
-                tier.get(),
+                tier,
                 lifecycle.spec.baseUri(),
-                failure -> asleep(lifecycle, epoch, failure, reason));
+                failure -> asleep(lifecycle, epoch, failure, reason, done));
+        return done;
     }
 
-    private void asleep(ModelLifecycle lifecycle, long epoch, String failure, String reason) {
+    private void asleep(
+            ModelLifecycle lifecycle, long epoch, String failure, String reason, CompletableFuture<Void> done) {
         lock.lock();
         try {
             if (!current(lifecycle, epoch)) {
                 // stopped, unloaded or crashed while falling asleep: that outcome stands
                 log.info("model '{}' finished falling asleep after it moved on; ignored", lifecycle.id());
+                completions.add(() -> done.completeExceptionally(GatewayException.unavailable(
+                        "model '" + lifecycle.id() + "' was stopped while falling asleep", null)));
                 return;
             }
             if (failure == null) {
@@ -721,9 +786,12 @@ public final class ModelManager implements AutoCloseable {
                 lifecycle.releaseMemory();
                 moved(lifecycle, lifecycle.moveTo(SLEEPING), reason);
                 log.info("model '{}' is asleep", lifecycle.id());
+                completions.add(() -> done.complete(null));
             } else {
                 log.warn("model '{}' could not sleep ({}); stopping it", lifecycle.id(), failure);
                 stop(lifecycle, reason);
+                completions.add(() -> done.completeExceptionally(
+                        GatewayException.badGateway("model '" + lifecycle.id() + "' could not sleep: " + failure)));
             }
             pump();
         } finally {

@@ -19,7 +19,7 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * A backend whose models take the bytes their {@code bytes} option says, and whose engines sleep
- * and wake when the test completes the pending call.
+ * and wake when the test completes the pending call (unless their {@code warm} option is false).
  */
 final class FakeBackend implements Backend {
     static final String NAME = "fake";
@@ -31,6 +31,13 @@ final class FakeBackend implements Backend {
 
     static ModelDescriptor model(String id, long bytes) {
         return ModelDescriptor.builder(id, NAME).options(Map.of("bytes", bytes)).build();
+    }
+
+    /** A model whose engine has no warm tier: it can only stop. */
+    static ModelDescriptor withoutWarmTier(String id, long bytes) {
+        return ModelDescriptor.builder(id, NAME)
+                .options(Map.of("bytes", bytes, "warm", false))
+                .build();
     }
 
     @Override
@@ -58,6 +65,9 @@ final class FakeBackend implements Backend {
 
     @Override
     public Optional<WarmTier> warmTier(ModelDescriptor model) {
+        if (Boolean.FALSE.equals(model.options().get("warm"))) {
+            return Optional.empty();
+        }
         return Optional.of(new WarmTier() {
             @Override
             public void sleep(URI engine) throws IOException, InterruptedException {

@@ -373,6 +373,58 @@ class ModelManagerTest {
     }
 
     @Test
+    void sleepOnDemandFreesTheGpuMemoryAndTheNextRequestWakesTheSameEngine() {
+        manager();
+        ready(model("a"));
+
+        CompletableFuture<Void> asleep = manager.sleep(model("a"), "sleep requested");
+        awaitState("a", FALLING_ASLEEP);
+        assertThat(asleep).isNotDone();
+        awaitCall("sleep").outcome().complete(null);
+
+        asleep.join();
+        assertThat(state("a")).isEqualTo(SLEEPING);
+        assertThat(manager.status("a").orElseThrow().placement().totalBytes()).isZero();
+        CompletableFuture<Lease> request = manager.acquire(model("a"), true);
+        awaitState("a", WAKING);
+        awaitCall("wake").outcome().complete(null);
+        request.join().close();
+        assertThat(engines.of("a")).hasSize(1); // woken, not restarted
+        awaitMoves("a", STARTING, READY, FALLING_ASLEEP, SLEEPING, WAKING, READY);
+        assertThat(moves.get(2).reason()).isEqualTo("sleep requested");
+    }
+
+    @Test
+    void sleepIsRefusedWithoutAWarmTierBeforeReadyAndWhileServing() {
+        manager();
+        ModelDescriptor cold = FakeBackend.withoutWarmTier("cold", GB);
+        ready(cold);
+        assertThatThrownBy(() -> manager.sleep(cold, "sleep requested"))
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("no warm tier");
+
+        assertThatThrownBy(() -> manager.sleep(model("a"), "sleep requested"))
+                .isInstanceOfSatisfying(
+                        GatewayException.class, e -> assertThat(e.status()).isEqualTo(409))
+                .hasMessageContaining("is unloaded");
+
+        CompletableFuture<Lease> lease = manager.acquire(model("a"), true);
+        awaitEngine("a", 1);
+        assertThatThrownBy(() -> manager.sleep(model("a"), "sleep requested")).hasMessageContaining("is starting");
+        engines.last("a").becomeReady();
+        try (Lease serving = lease.join()) {
+            assertThatThrownBy(() -> manager.sleep(model("a"), "sleep requested"))
+                    .isInstanceOfSatisfying(
+                            GatewayException.class, e -> assertThat(e.status()).isEqualTo(409))
+                    .hasMessageContaining("serving 1 request");
+        }
+        assertThat(backend.calls).isEmpty();
+        assertThat(state("a")).isEqualTo(READY);
+        assertThat(state("cold")).isEqualTo(READY);
+    }
+
+    @Test
     void aWakeThatFailsFailsItsWaitersAndStopsTheEngine() {
         manager();
         FakeEngines.Engine a = ready(model("a"));

@@ -27,6 +27,8 @@ import java.util.Set;
  * @param faults faults that strike at random
  * @param withoutRoutes paths the engine does not serve, as an older release of it would not ({@code
  *     --sim-without-routes /v1/responses,/v1/messages})
+ * @param kvCacheUsage the KV-cache utilisation in [0, 1] the engine's {@code /metrics} reports ({@code
+ *     --sim-kv-cache-percent}, 0 by default)
  */
 public record Knobs(
         Duration load,
@@ -41,7 +43,8 @@ public record Knobs(
         Duration wake,
         Duration sleep,
         Faults faults,
-        Set<String> withoutRoutes) {
+        Set<String> withoutRoutes,
+        double kvCacheUsage) {
 
     /** Knob flags that take no value. */
     public static final Set<String> SWITCHES = Set.of("--sim-hang");
@@ -67,7 +70,16 @@ public record Knobs(
                         percent(settings, "--sim-crash-percent")),
                 settings.text("--sim-without-routes")
                         .map(list -> Set.of(list.split(",")))
-                        .orElse(Set.of()));
+                        .orElse(Set.of()),
+                kvCachePercent(settings) / 100.0);
+    }
+
+    private static int kvCachePercent(Settings settings) {
+        int percent = percent(settings, "--sim-kv-cache-percent");
+        if (percent < 0 || percent > 100) {
+            throw new UsageException("--sim-kv-cache-percent must lie in 0..100, got " + percent);
+        }
+        return percent;
     }
 
     private static int percent(Settings settings, String flag) {

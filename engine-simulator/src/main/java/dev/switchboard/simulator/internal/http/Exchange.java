@@ -63,6 +63,12 @@ public final class Exchange {
         send(status, Json.write(body).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A plain-text response with its content type, such as Prometheus metrics. */
+    public void text(int status, String contentType, String body) throws IOException {
+        responseHeader("Content-Type", contentType);
+        send(status, body.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** A response without a body, as FastAPI's {@code Response(status_code=...)} sends. */
     public void empty(int status) throws IOException {
         exchange.sendResponseHeaders(status, -1);

@@ -2,8 +2,11 @@ package dev.switchboard.simulator.internal.http;
 
 import dev.switchboard.simulator.internal.engine.Console;
 import dev.switchboard.simulator.internal.json.Json;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /** What vLLM and SGLang share by both being FastAPI apps served by uvicorn. */
 public final class FastApi {
@@ -31,6 +34,21 @@ public final class FastApi {
             exchange.json(401, Json.object("error", "Unauthorized"));
             return false;
         };
+    }
+
+    /**
+     * A {@code /metrics} handler in {@code prometheus_client}'s text format with one gauge, as vLLM
+     * and SGLang export their KV-cache utilisation: {@code # HELP}, {@code # TYPE}, then the series
+     * with its labels in name order, as vLLM's and SGLang's pages have them.
+     */
+    public static Handler gauge(String name, String help, Map<String, String> labels, double value) {
+        String series = new TreeMap<>(labels)
+                .entrySet().stream()
+                        .map(label -> label.getKey() + "=\""
+                                + label.getValue().replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+                        .collect(Collectors.joining(",", name + "{", "}"));
+        String text = "# HELP " + name + " " + help + "\n# TYPE " + name + " gauge\n" + series + " " + value + "\n";
+        return exchange -> exchange.text(200, "text/plain; version=0.0.4; charset=utf-8", text);
     }
 
     /** Uvicorn's start-up lines. */

@@ -15,6 +15,7 @@ import java.util.Set;
  * @param baseGpuId the first of the visible GPUs to use
  * @param memorySaver {@code --enable-memory-saver}: whether releasing memory occupation really gives memory back
  * @param skipWarmup {@code --skip-server-warmup}: report healthy without the warm-up generation
+ * @param metrics {@code --enable-metrics}: serve {@code /metrics}
  */
 record SglangOptions(
         String modelPath,
@@ -27,6 +28,7 @@ record SglangOptions(
         int contextLength,
         boolean memorySaver,
         boolean skipWarmup,
+        boolean metrics,
         Optional<String> apiKey) {
 
     static final double DEFAULT_MEM_FRACTION = 0.88;
@@ -58,6 +60,7 @@ record SglangOptions(
                 line.integer(4096, "--context-length"),
                 line.has("--enable-memory-saver"),
                 line.has("--skip-server-warmup"),
+                line.has("--enable-metrics"),
                 line.value("--api-key"));
     }
 }

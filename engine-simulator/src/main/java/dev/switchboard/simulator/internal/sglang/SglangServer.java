@@ -97,6 +97,15 @@ public final class SglangServer implements InferenceHost {
                 .post("/v1/completions", openAi.completions())
                 .post("/v1/embeddings", openAi.embeddings())
                 .post("/v1/responses", openAi.responses());
+        if (options.metrics()) {
+            routes.get(
+                    "/metrics",
+                    FastApi.gauge(
+                            "sglang:token_usage",
+                            "The token usage.",
+                            Map.of("model_name", options.servedName()),
+                            simulation.knobs().kvCacheUsage()));
+        }
         for (String method : List.of("GET", "POST")) {
             routes.route(method, "/release_memory_occupation", this::release)
                     .route(method, "/resume_memory_occupation", this::resume);

@@ -100,7 +100,14 @@ public final class VllmServer implements InferenceHost {
                 .post("/v1/completions", openAi.completions())
                 .post("/v1/embeddings", openAi.embeddings())
                 .post("/v1/responses", openAi.responses())
-                .post("/v1/messages", openAi.messages());
+                .post("/v1/messages", openAi.messages())
+                .get(
+                        "/metrics",
+                        FastApi.gauge(
+                                "vllm:kv_cache_usage_perc",
+                                "KV-cache usage. 1 means 100 percent usage.",
+                                Map.of("engine", "0", "model_name", options.servedName()),
+                                simulation.knobs().kvCacheUsage()));
         if ("1".equals(simulation.env().get("VLLM_SERVER_DEV_MODE"))) {
             routes.post("/sleep", this::sleep)
                     .post("/wake_up", this::wakeUp)

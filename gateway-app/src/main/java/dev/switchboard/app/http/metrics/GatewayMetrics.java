@@ -8,6 +8,7 @@ import dev.switchboard.core.event.GatewayEvent;
 import dev.switchboard.core.lifecycle.GpuUsage;
 import dev.switchboard.core.lifecycle.ModelState;
 import dev.switchboard.core.lifecycle.ModelStatus;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -26,6 +27,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,7 +36,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's Prometheus metrics, in Prometheus names (docs/metrics.md lists them all):
+ * The gateway's Prometheus metrics, in Prometheus names (docs/observability.md lists them all):
  *
  * <ul>
  *   <li>requests: {@code switchboard_requests_total{model,route,status}} (a name no model has is
@@ -47,9 +49,14 @@ import org.slf4j.LoggerFactory;
  *       {@code switchboard_model_stops_total}, {@code switchboard_model_failures_total}, {@code
  *       switchboard_model_evictions_total{model,reason}}, {@code switchboard_model_state{model,state}},
  *       {@code switchboard_models_loaded};
+ *   <li>circuit breakers: {@code switchboard_model_circuit_state{model,state}} (1 for the state each
+ *       breaker is in, 0 for the others, as {@code resilience4j_circuitbreaker_state}) and {@code
+ *       switchboard_model_circuit_transitions_total{model,to}};
  *   <li>what an inference gateway routes on (the Gateway API Inference Extension's model-server
  *       protocol): {@code switchboard_num_requests_waiting} and {@code switchboard_num_requests_running},
- *       per node and per {@code model};
+ *       per node and per {@code model}; {@code switchboard_model_kv_cache_utilization{model}} from the
+ *       engines' own metrics (read at each scrape through a 1 s cache, see {@link KvCacheReadings})
+ *       and {@code switchboard_kv_cache_utilization{stat="max"|"avg"}} over them;
  *   <li>GPUs: {@code switchboard_gpu_memory_{total,used,reserved}_bytes{gpu}};
  *   <li>the JVM and the process ({@code jvm_*}, {@code process_*}, {@code system_*}).
  * </ul>
@@ -67,6 +74,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final List<AutoCloseable> subscriptions = new ArrayList<>();
     private final Map<String, Instant> startsAt = new ConcurrentHashMap<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final KvCacheReadings kvCacheReadings = new KvCacheReadings(System::nanoTime);
     private MultiGauge gpuTotal;
     private MultiGauge gpuUsed;
     private MultiGauge gpuReserved;
@@ -113,6 +121,18 @@ public final class GatewayMetrics implements AutoCloseable {
         MultiGauge state = MultiGauge.builder("switchboard.model.state")
                 .description("1 for the state each model is in (unloaded, starting, ready, sleeping, stopping, failed)")
                 .register(registry);
+        MultiGauge kvCache = MultiGauge.builder("switchboard.model.kv.cache.utilization")
+                .description("KV-cache utilisation (0 to 1) the model's engine reports on its own /metrics"
+                        + " (Inference Extension KVCacheUtilization), for ready engines that report it")
+                .register(registry);
+        MultiGauge nodeKvCache = MultiGauge.builder("switchboard.kv.cache.utilization")
+                .description("KV-cache utilisation (0 to 1) over the ready engines that report it: the highest"
+                        + " (stat=max) and the mean (stat=avg)")
+                .register(registry);
+        MultiGauge circuit = MultiGauge.builder("switchboard.model.circuit.state")
+                .description("1 for the state each model's circuit breaker is in (closed, open, half_open, ...),"
+                        + " 0 for the others, as resilience4j_circuitbreaker_state")
+                .register(registry);
         this.refresh = () -> {
             List<ModelStatus> models = gateway.models();
             waiting.register(
@@ -136,11 +156,51 @@ public final class GatewayMetrics implements AutoCloseable {
                 }
             }
             state.register(rows, true);
+            circuit.register(circuitRows(models), true);
+            Map<String, Double> kv = kvCacheReadings.read(engines(models));
+            kvCache.register(
+                    kv.entrySet().stream()
+                            .<MultiGauge.Row<?>>map(e -> MultiGauge.Row.of(Tags.of("model", e.getKey()), e.getValue()))
+                            .toList(),
+                    true);
+            DoubleSummaryStatistics node =
+                    kv.values().stream().mapToDouble(Double::doubleValue).summaryStatistics();
+            nodeKvCache.register(
+                    kv.isEmpty()
+                            ? List.of()
+                            : List.of(
+                                    MultiGauge.Row.of(Tags.of("stat", "max"), node.getMax()),
+                                    MultiGauge.Row.of(Tags.of("stat", "avg"), node.getAverage())),
+                    true);
             List<GpuUsage> gpus = gateway.gpus();
             gpuTotal.register(gpuRows(gpus, u -> u.gpu().totalBytes()), true);
             gpuUsed.register(gpuRows(gpus, u -> u.gpu().usedBytes()), true);
             gpuReserved.register(gpuRows(gpus, GpuUsage::reservedBytes), true);
         };
+    }
+
+    /** The engines of the ready models, to read their KV-cache utilisation from. */
+    private List<KvCacheReadings.Engine> engines(List<ModelStatus> models) {
+        return models.stream()
+                .filter(m -> m.state() == ModelState.READY)
+                .flatMap(m -> gateway
+                        .engine(m.model().id())
+                        .map(spec -> new KvCacheReadings.Engine(m.model().id(), spec.baseUri(), spec.requestHeaders()))
+                        .stream())
+                .toList();
+    }
+
+    /** One row per model and breaker state, 1 for the state it is in, as resilience4j-micrometer has them. */
+    private static List<MultiGauge.Row<?>> circuitRows(List<ModelStatus> models) {
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        for (ModelStatus m : models) {
+            for (CircuitBreaker.State s : CircuitBreaker.State.values()) {
+                String name = s.name().toLowerCase(Locale.ROOT);
+                rows.add(MultiGauge.Row.of(
+                        Tags.of("model", m.model().id(), "state", name), name.equals(m.circuit()) ? 1 : 0));
+            }
+        }
+        return rows;
     }
 
     private void gpuGauges() {
@@ -192,6 +252,7 @@ public final class GatewayMetrics implements AutoCloseable {
             }
         }
         gc.close();
+        kvCacheReadings.close();
         registry.close();
     }
 
