@@ -58,8 +58,10 @@ public final class Forwarder {
      */
     public int forward(Lease lease, ProxyRequest request, ResponseSink sink) throws IOException, InterruptedException {
         URI target = target(lease.baseUri(), request.pathAndQuery());
-        byte[] body =
-                rewriteBody(request.body(), lease.upstreamModel(), lease.model().filters());
+        RequestBody body = request.body() instanceof RequestBody.Bytes bytes
+                ? RequestBody.of(rewriteBody(
+                        bytes.bytes(), lease.upstreamModel(), lease.model().filters()))
+                : request.body(); // a streamed upload goes through as it is read
         Http1Client.Response response;
         try {
             response = http.send(target, request.method(), upstreamHeaders(lease, request), body);
