@@ -21,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Relays a client request to a leased engine and streams the answer back without buffering it.
+ * Relays a client request to a leased engine and streams the answer back without buffering it; a
+ * streamed request body (an upload) goes to the engine as it is read, not held whole either.
  * Everything that can go wrong before the first byte reaches the client becomes a {@link
  * GatewayException}; after that, the response can only be cut short.
  */

@@ -330,6 +330,9 @@ public final class Http1Client {
                     out.write(CHUNKED_END);
                     return;
                 }
+                if (n == 0) {
+                    continue; // a chunk of size 0 would end the body
+                }
                 if (remaining < 0) {
                     out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
                     out.write(chunk, 0, n);
