@@ -27,6 +27,11 @@ public record JournalEvent(String event, long pid, long time, Map<String, Object
      * {@code authorization} and {@code x_api_key} headers it carried (null when absent).
      */
     public static final String REQUEST = "request";
+    /**
+     * A form upload's file part arrived whole ({@code /v1/audio/transcriptions}): {@code path}, {@code model},
+     * {@code bytes} (its size) and {@code sha256} (hex), so a test can tell it arrived intact.
+     */
+    public static final String UPLOAD = "upload";
     /** The client went away before the answer was complete: {@code path}, {@code model}, {@code stream}. */
     public static final String REQUEST_ABORTED = "request_aborted";
     /**

@@ -234,7 +234,15 @@ public final class Gateway implements AutoCloseable {
         } catch (ClientGoneException | InterruptedException e) {
             breakers.release(model); // the client's doing, not the model's
             throw e;
-        } catch (IOException | GatewayException e) {
+        } catch (GatewayException e) {
+            // a 4xx comes from the client's streamed body (too large, cut off), not from the model
+            if (ModelCircuitBreakers.isFailure(e.status())) {
+                breakers.failure(model, Duration.ofNanos(System.nanoTime() - started), e);
+            } else {
+                breakers.release(model);
+            }
+            throw e;
+        } catch (IOException e) {
             breakers.failure(model, Duration.ofNanos(System.nanoTime() - started), e);
             throw e;
         }

@@ -5,7 +5,7 @@ import dev.switchboard.app.http.internal.BoundedBody;
 import dev.switchboard.app.http.internal.ClientWatch;
 import dev.switchboard.app.http.internal.EngineNotFound;
 import dev.switchboard.app.http.internal.Json;
-import dev.switchboard.app.http.internal.MultipartFields;
+import dev.switchboard.app.http.internal.MultipartUpload;
 import dev.switchboard.app.http.internal.Responses;
 import dev.switchboard.app.http.internal.ServletResponseSink;
 import dev.switchboard.app.stream.SessionSink;
@@ -15,6 +15,7 @@ import dev.switchboard.core.Gateway;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.forward.ClientGoneException;
 import dev.switchboard.core.forward.ProxyRequest;
+import dev.switchboard.core.forward.RequestBody;
 import dev.switchboard.core.forward.ResponseSink;
 import dev.switchboard.core.lifecycle.Lease;
 import dev.switchboard.core.spi.ModelDescriptor;
@@ -44,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * comes from the body's {@code model} (a form field for multipart uploads) or, for GET routes, from
  * {@code ?model=}; {@code ?autoload=false} refuses to load it implicitly. The request waits for its
  * model (cancelled if the client hangs up meanwhile), then the answer streams back as the engine
- * writes it.
+ * writes it. A multipart upload is read only up to its {@code model} field; the rest streams from the
+ * client to the engine, never held whole (see {@link MultipartUpload}).
  */
 public final class ModelProxy {
     private static final Logger log = LoggerFactory.getLogger(ModelProxy.class);
@@ -81,13 +83,20 @@ public final class ModelProxy {
      * client leaves, only when a stop arrives.
      */
     public void forwardWithBody(Context ctx) throws IOException, InterruptedException {
-        byte[] body = body(ctx);
         String conversation = ctx.header(CONVERSATION_ID);
-        forward(
-                ctx,
-                modelNamedIn(ctx.contentType(), body),
-                body,
-                conversation == null || conversation.isEmpty() ? null : conversation);
+        if (conversation != null && conversation.isEmpty()) {
+            conversation = null;
+        }
+        String contentType = ctx.contentType();
+        if (MultipartUpload.isMultipart(contentType)) {
+            try (MultipartUpload upload = MultipartUpload.read(
+                    BoundedBody.stream(ctx.req(), maxBodyBytes), ctx.req().getContentLengthLong(), contentType)) {
+                forward(ctx, upload.model().orElse(null), upload.body(), conversation);
+            }
+            return;
+        }
+        byte[] body = body(ctx);
+        forward(ctx, Json.textField(body, "model"), RequestBody.of(body), conversation);
     }
 
     /** The request's body, refused with 413 past the configured limit. */
@@ -97,10 +106,10 @@ public final class ModelProxy {
 
     /** For GET routes scoped to one model with {@code ?model=}. */
     void forwardWithQuery(Context ctx) throws IOException, InterruptedException {
-        forward(ctx, ctx.queryParam("model"), new byte[0], null);
+        forward(ctx, ctx.queryParam("model"), RequestBody.EMPTY, null);
     }
 
-    private void forward(Context ctx, String name, byte[] body, String conversation)
+    private void forward(Context ctx, String name, RequestBody body, String conversation)
             throws IOException, InterruptedException {
         ProxyRequest request = request(ctx, ctx.req().getRequestURI(), body);
         serve(ctx, name, body, conversation, (lease, sink) -> {
@@ -121,15 +130,19 @@ public final class ModelProxy {
      */
     public void serve(Context ctx, String name, byte[] body, Exchange exchange)
             throws IOException, InterruptedException {
-        serve(ctx, name, body, null, exchange);
+        serve(ctx, name, RequestBody.of(body), null, exchange);
     }
 
-    private void serve(Context ctx, String name, byte[] body, String conversation, Exchange exchange)
+    private void serve(Context ctx, String name, RequestBody body, String conversation, Exchange exchange)
             throws IOException, InterruptedException {
         if (name == null || name.isEmpty()) {
             throw GatewayException.invalidRequest("model name is missing from the request");
         }
-        ActivityLog.Trace trace = activity.begin(name, ctx.endpoint().path, body);
+        // a streamed upload is not captured; nor is its client watched while it waits, as the watch
+        // reads the connection, where the rest of the upload still is
+        byte[] captured = body instanceof RequestBody.Bytes bytes ? bytes.bytes() : null;
+        boolean watchClient = conversation == null && captured != null;
+        ActivityLog.Trace trace = activity.begin(name, ctx.endpoint().path, captured == null ? new byte[0] : captured);
         ServletResponseSink sink = new ServletResponseSink(ctx.req(), ctx.res());
         int status = 500;
         // registered before the wait, so that a stop during the model's load cancels this request
@@ -152,14 +165,14 @@ public final class ModelProxy {
                         () -> Optional.ofNullable(waiting.get()).ifPresent(pending -> pending.cancel(false)));
             }
             if (autoload && !gateway.status(model.id()).state().holdsEngine() && !fakeDelay.isZero()) {
-                pauseBeforeLoad(ctx, conversation == null);
+                pauseBeforeLoad(ctx, watchClient);
             }
             CompletableFuture<Lease> pending = gateway.acquire(model.id(), autoload);
             waiting.set(pending);
             if (conversation != null && !sessions.alive(conversation, ticket)) {
                 pending.cancel(false); // stopped before the wait began
             }
-            try (Lease lease = awaitLease(ctx, trace, pending, model.id(), conversation == null)) {
+            try (Lease lease = awaitLease(ctx, trace, pending, model.id(), watchClient)) {
                 // the test knob's pause once the request holds its model, so the model counts as busy
                 debugPause();
                 log.debug("{} {} -> model '{}' at {}", ctx.method(), ctx.path(), model.id(), lease.baseUri());
@@ -311,13 +324,6 @@ public final class ModelProxy {
         }
     }
 
-    private static String modelNamedIn(String contentType, byte[] body) {
-        if (MultipartFields.isMultipart(contentType)) {
-            return MultipartFields.field(body, contentType, "model").orElse(null);
-        }
-        return Json.textField(body, "model");
-    }
-
     /** {@code ?autoload=true|1} or anything else; without it, the scheduler's setting. */
     private boolean autoload(Context ctx) {
         String value = ctx.queryParam("autoload");
@@ -332,6 +338,10 @@ public final class ModelProxy {
      * (the client's query string kept).
      */
     public static ProxyRequest request(Context ctx, String path, byte[] body) {
+        return request(ctx, path, RequestBody.of(body));
+    }
+
+    private static ProxyRequest request(Context ctx, String path, RequestBody body) {
         HttpServletRequest req = ctx.req();
         String query = req.getQueryString();
         Map<String, List<String>> headers = new LinkedHashMap<>();

@@ -21,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Relays a client request to a leased engine and streams the answer back without buffering it.
+ * Relays a client request to a leased engine and streams the answer back without buffering it; a
+ * streamed request body (an upload) goes to the engine as it is read, not held whole either.
  * Everything that can go wrong before the first byte reaches the client becomes a {@link
  * GatewayException}; after that, the response can only be cut short.
  */
@@ -57,8 +58,10 @@ public final class Forwarder {
      */
     public int forward(Lease lease, ProxyRequest request, ResponseSink sink) throws IOException, InterruptedException {
         URI target = target(lease.baseUri(), request.pathAndQuery());
-        byte[] body =
-                rewriteBody(request.body(), lease.upstreamModel(), lease.model().filters());
+        RequestBody body = request.body() instanceof RequestBody.Bytes bytes
+                ? RequestBody.of(rewriteBody(
+                        bytes.bytes(), lease.upstreamModel(), lease.model().filters()))
+                : request.body(); // a streamed upload goes through as it is read
         Http1Client.Response response;
         try {
             response = http.send(target, request.method(), upstreamHeaders(lease, request), body);

@@ -10,14 +10,19 @@ import java.util.Objects;
  * @param method the HTTP method
  * @param pathAndQuery the path with its query string, such as {@code /v1/chat/completions}
  * @param headers the client's headers (hop-by-hop and credential headers are dropped when relayed)
- * @param body the request body, empty for none
+ * @param body the request body, {@link RequestBody#EMPTY} for none
  */
-public record ProxyRequest(String method, String pathAndQuery, Map<String, List<String>> headers, byte[] body) {
+public record ProxyRequest(String method, String pathAndQuery, Map<String, List<String>> headers, RequestBody body) {
 
     public ProxyRequest {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(pathAndQuery, "pathAndQuery");
         headers = Map.copyOf(headers);
-        body = body == null ? new byte[0] : body;
+        body = body == null ? RequestBody.EMPTY : body;
+    }
+
+    /** A request with a body held in memory (empty for null). */
+    public ProxyRequest(String method, String pathAndQuery, Map<String, List<String>> headers, byte[] body) {
+        this(method, pathAndQuery, headers, RequestBody.of(body));
     }
 }

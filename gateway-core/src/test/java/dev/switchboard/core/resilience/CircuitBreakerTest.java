@@ -8,6 +8,7 @@ import dev.switchboard.core.GatewayConfig;
 import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.event.GatewayEvent;
 import dev.switchboard.core.forward.ProxyRequest;
+import dev.switchboard.core.forward.RequestBody;
 import dev.switchboard.core.lifecycle.Lease;
 import dev.switchboard.core.lifecycle.ModelState;
 import dev.switchboard.core.lifecycle.SchedulerConfig;
@@ -136,7 +137,7 @@ class CircuitBreakerTest {
         assertThat(Journal.read(journal).stream().filter(e -> e.event().equals(JournalEvent.START)))
                 .hasSize(1);
         assertThat(gateway.circuitState("flaky")).isEqualTo(State.HALF_OPEN);
-        gateway.forward(probe, new ProxyRequest("GET", "/health", Map.of(), null), new CollectingSink());
+        gateway.forward(probe, new ProxyRequest("GET", "/health", Map.of(), RequestBody.EMPTY), new CollectingSink());
         probe.close();
         assertThat(gateway.circuitState("flaky")).isEqualTo(State.CLOSED);
 

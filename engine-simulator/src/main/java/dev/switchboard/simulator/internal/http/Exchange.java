@@ -53,6 +53,11 @@ public final class Exchange {
         }
     }
 
+    /** The request body as it streams in, for a body too large to hold (an upload); read it once. */
+    public InputStream bodyStream() {
+        return exchange.getRequestBody();
+    }
+
     /** Adds a header to the response; call before responding. */
     public void responseHeader(String name, String value) {
         exchange.getResponseHeaders().set(name, value);

@@ -1,6 +1,7 @@
 package dev.switchboard.simulator.internal.openai;
 
 import dev.switchboard.simulator.JournalEvent;
+import dev.switchboard.simulator.SimulatedText;
 import dev.switchboard.simulator.internal.cli.Faults;
 import dev.switchboard.simulator.internal.engine.Generator;
 import dev.switchboard.simulator.internal.engine.Simulation;
@@ -9,12 +10,18 @@ import dev.switchboard.simulator.internal.http.ErrorKind;
 import dev.switchboard.simulator.internal.http.EventStream;
 import dev.switchboard.simulator.internal.http.Exchange;
 import dev.switchboard.simulator.internal.http.Handler;
+import dev.switchboard.simulator.internal.http.MultipartForm;
 import dev.switchboard.simulator.internal.json.Json;
 import dev.switchboard.simulator.internal.json.JsonException;
 import dev.switchboard.simulator.internal.json.JsonFields;
 import dev.switchboard.simulator.internal.openai.InferenceHost.Admission;
 import dev.switchboard.simulator.internal.openai.InferenceHost.Purpose;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -59,6 +66,75 @@ public final class OpenAiEndpoints {
     /** Anthropic's Messages API, as vLLM and llama-server serve it. */
     public Handler messages() {
         return exchange -> answer(exchange, InferenceRequest::messages, ConversationFormats.messages(), "msg_");
+    }
+
+    /**
+     * OpenAI's audio transcriptions and translations, as vLLM serves them: a form with the audio in {@code file},
+     * read as it streams in; the file's size and SHA-256 are journaled ({@link JournalEvent#UPLOAD}).
+     */
+    public Handler transcriptions() {
+        return exchange -> {
+            ByteArrayOutputStream model = new ByteArrayOutputStream();
+            FileDigest file = new FileDigest();
+            try {
+                MultipartForm.read(
+                        exchange.bodyStream(), exchange.header("Content-Type").orElse(""), name -> switch (name) {
+                            case "model" -> model;
+                            case "file" -> file;
+                            default -> OutputStream.nullOutputStream();
+                        });
+            } catch (IllegalArgumentException e) {
+                throw host.errors().error(ErrorKind.BAD_REQUEST, "Invalid form: " + e.getMessage());
+            }
+            Optional<String> requested =
+                    model.size() == 0 ? Optional.empty() : Optional.of(model.toString(StandardCharsets.UTF_8));
+            record(exchange, JournalEvent.REQUEST, requested, false);
+            if (file.bytes < 0) {
+                throw host.errors().error(ErrorKind.BAD_REQUEST, "Field required: file");
+            }
+            simulation
+                    .journal()
+                    .write(
+                            JournalEvent.UPLOAD,
+                            Json.object(
+                                    "path", exchange.path(),
+                                    "model", requested.orElse(null),
+                                    "bytes", file.bytes,
+                                    "sha256", HexFormat.of().formatHex(file.sha256.digest())));
+            try (Admission admission = host.admit(requested, Purpose.GENERATION)) {
+                exchange.json(200, Json.object("text", SimulatedText.text("audio", SimulatedText.NATURAL_LENGTH)));
+            }
+        };
+    }
+
+    /** Counts and hashes what is written; {@code bytes} stays -1 until something (even nothing) was. */
+    private static final class FileDigest extends OutputStream {
+        private final MessageDigest sha256;
+        private long bytes = -1;
+
+        FileDigest() {
+            try {
+                sha256 = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JDK has SHA-256", e);
+            }
+        }
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            bytes = Math.max(bytes, 0) + len;
+            sha256.update(b, off, len);
+        }
+
+        @Override
+        public void close() {
+            bytes = Math.max(bytes, 0); // an empty file part
+        }
     }
 
     public Handler embeddings() {

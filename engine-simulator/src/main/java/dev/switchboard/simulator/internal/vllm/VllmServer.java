@@ -99,6 +99,8 @@ public final class VllmServer implements InferenceHost {
                 .post("/v1/chat/completions", openAi.chat())
                 .post("/v1/completions", openAi.completions())
                 .post("/v1/embeddings", openAi.embeddings())
+                .post("/v1/audio/transcriptions", openAi.transcriptions())
+                .post("/v1/audio/translations", openAi.transcriptions())
                 .post("/v1/responses", openAi.responses())
                 .post("/v1/messages", openAi.messages())
                 .get(

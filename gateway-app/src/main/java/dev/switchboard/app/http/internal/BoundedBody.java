@@ -5,7 +5,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Reads a request body whole, refusing one larger than the configured limit. */
+/** A request body, refused once it is larger than the configured limit: read whole, or streamed. */
 public final class BoundedBody {
     // arrays cannot be much larger than this; a larger configured limit reads as "no practical limit"
     private static final long LARGEST_ARRAY = Integer.MAX_VALUE - 16;
@@ -25,23 +25,31 @@ public final class BoundedBody {
      *     cannot be read whole
      */
     public static byte[] read(HttpServletRequest request, long maxBytes) {
-        long limit = Math.min(maxBytes, LARGEST_ARRAY);
-        if (request.getContentLengthLong() > limit) {
-            throw tooLarge(request, limit);
-        }
-        // a chunked body declares no length: read one byte past the limit to tell
-        byte[] body;
-        try (InputStream in = request.getInputStream()) {
-            body = in.readNBytes((int) limit + 1);
+        try (InputStream in = stream(request, Math.min(maxBytes, LARGEST_ARRAY))) {
+            return in.readAllBytes();
         } catch (IOException e) {
-            // a broken chunked encoding or a body shorter than its Content-Length
-            throw GatewayException.invalidRequest(
-                    "the request body could not be read: it is incomplete or its" + " transfer encoding is malformed");
+            throw unreadable(); // closing the servlet's stream: nothing more to read
         }
-        if (body.length > limit) {
-            throw tooLarge(request, limit);
+    }
+
+    /**
+     * The body as a stream that counts what it reads: a read past {@code maxBytes} throws the 413, a
+     * read that fails (a broken chunked encoding, a body shorter than its Content-Length, a client
+     * gone) the 400, both as {@link GatewayException}s, so that whoever relays the stream cannot
+     * mistake them for its own failures.
+     *
+     * @throws GatewayException 413 at once when the declared length exceeds {@code maxBytes}
+     */
+    public static InputStream stream(HttpServletRequest request, long maxBytes) throws IOException {
+        if (request.getContentLengthLong() > maxBytes) {
+            throw tooLarge(request, maxBytes);
         }
-        return body;
+        return new Bounded(request, request.getInputStream(), maxBytes);
+    }
+
+    private static GatewayException unreadable() {
+        return GatewayException.invalidRequest(
+                "the request body could not be read: it is incomplete or its transfer encoding is malformed");
     }
 
     private static GatewayException tooLarge(HttpServletRequest request, long limit) {
@@ -59,6 +67,48 @@ public final class BoundedBody {
             }
         } catch (IOException e) {
             // the client is gone or sent a broken body: nothing left to spare it
+        }
+    }
+
+    private static final class Bounded extends InputStream {
+        private final HttpServletRequest request;
+        private final InputStream in;
+        private final long limit;
+        private long read;
+
+        Bounded(HttpServletRequest request, InputStream in, long limit) {
+            this.request = request;
+            this.in = in;
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] target, int offset, int length) {
+            int n;
+            try {
+                // one byte past the limit at most: a chunked body declares no length
+                n = in.read(target, offset, (int) Math.min(length, limit - read + 1));
+            } catch (IOException e) {
+                throw unreadable();
+            }
+            if (n > 0) {
+                read += n;
+                if (read > limit) {
+                    throw tooLarge(request, limit);
+                }
+            }
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.core.forward.internal;
 
+import dev.switchboard.core.forward.RequestBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,11 +28,14 @@ import javax.net.ssl.SSLSocketFactory;
  *
  * <p>A request that fails on a pooled connection before any response byte came back (the engine
  * closed an idle keep-alive connection) is sent once more on a fresh connection; nothing has reached
- * the client then. Thread-safe.
+ * the client then. A streamed body cannot be sent twice, so it always goes on a fresh connection: with
+ * its length as {@code Content-Length} when known, else chunked. Thread-safe.
  */
 public final class Http1Client {
     private static final int MAX_IDLE_PER_ORIGIN = 256;
     private static final long IDLE_NANOS = Duration.ofSeconds(30).toNanos();
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] CHUNKED_END = "0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
     private final int connectTimeoutMillis;
     private final Map<String, LinkedBlockingDeque<Connection>> idle = new ConcurrentHashMap<>();
@@ -44,12 +48,14 @@ public final class Http1Client {
      * Sends a request and reads the response head; the body is read from the returned response,
      * which must be closed (a fully read body returns its connection to the pool).
      *
-     * @param headers headers to send besides Host and Content-Length, names as given
+     * @param headers headers to send besides Host and the body's framing, names as given
+     * @throws RuntimeException what a streamed body's source throws (the connection is closed then)
      */
-    public Response send(URI target, String method, Map<String, List<String>> headers, byte[] body) throws IOException {
-        byte[] head = head(target, method, headers, body.length);
+    public Response send(URI target, String method, Map<String, List<String>> headers, RequestBody body)
+            throws IOException {
+        byte[] head = head(target, method, headers, body.length());
         String origin = origin(target);
-        Connection pooled = takeIdle(origin);
+        Connection pooled = body instanceof RequestBody.Bytes ? takeIdle(origin) : null;
         if (pooled != null) {
             try {
                 return pooled.exchange(head, body, method);
@@ -66,6 +72,9 @@ public final class Http1Client {
         } catch (IOException e) {
             fresh.close();
             throw e instanceof NothingReceivedException gone ? (IOException) gone.getCause() : e;
+        } catch (RuntimeException e) {
+            fresh.close(); // the engine has part of a request: it sees it cancelled
+            throw e;
         }
     }
 
@@ -132,7 +141,8 @@ public final class Http1Client {
         return target.getScheme().toLowerCase(Locale.ROOT) + "://" + target.getHost() + ":" + target.getPort();
     }
 
-    private static byte[] head(URI target, String method, Map<String, List<String>> headers, int bodyLength) {
+    /** @param bodyLength -1 for a body of unknown length, sent chunked */
+    private static byte[] head(URI target, String method, Map<String, List<String>> headers, long bodyLength) {
         StringBuilder head = new StringBuilder(256);
         String path = target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath();
         head.append(method).append(' ').append(path);
@@ -150,7 +160,9 @@ public final class Http1Client {
                 head.append(name).append(": ").append(value).append("\r\n");
             }
         });
-        if (bodyLength > 0 || !(method.equals("GET") || method.equals("HEAD") || method.equals("DELETE"))) {
+        if (bodyLength < 0) {
+            head.append("Transfer-Encoding: chunked\r\n");
+        } else if (bodyLength > 0 || !(method.equals("GET") || method.equals("HEAD") || method.equals("DELETE"))) {
             head.append("Content-Length: ").append(bodyLength).append("\r\n");
         }
         head.append("\r\n");
@@ -241,16 +253,14 @@ public final class Http1Client {
             this.out = socket.getOutputStream();
         }
 
-        Response exchange(byte[] head, byte[] body, String method) throws IOException {
+        Response exchange(byte[] head, RequestBody body, String method) throws IOException {
             try {
-                if (body.length > 0 && head.length + body.length <= 16384) {
-                    byte[] request = new byte[head.length + body.length];
-                    System.arraycopy(head, 0, request, 0, head.length);
-                    System.arraycopy(body, 0, request, head.length, body.length);
-                    out.write(request); // one segment for a small request
-                } else {
-                    out.write(head);
-                    out.write(body);
+                switch (body) {
+                    case RequestBody.Bytes bytes -> write(head, bytes.bytes());
+                    case RequestBody.Stream stream -> {
+                        out.write(head);
+                        copy(stream);
+                    }
                 }
                 out.flush();
                 if (!fill()) {
@@ -288,6 +298,46 @@ public final class Http1Client {
                             : new Body(this, false, -1, false); // ends when the engine closes
                 }
                 return new Response(status, headers, responseBody);
+            }
+        }
+
+        private void write(byte[] head, byte[] body) throws IOException {
+            if (body.length > 0 && head.length + body.length <= 16384) {
+                byte[] request = new byte[head.length + body.length];
+                System.arraycopy(head, 0, request, 0, head.length);
+                System.arraycopy(body, 0, request, head.length, body.length);
+                out.write(request); // one segment for a small request
+            } else {
+                out.write(head);
+                out.write(body);
+            }
+        }
+
+        /** The stream's bytes as they are read: its declared length of them, or chunks up to its end. */
+        private void copy(RequestBody.Stream body) throws IOException {
+            byte[] chunk = new byte[64 * 1024];
+            long remaining = body.length();
+            InputStream source = body.source();
+            while (remaining != 0) {
+                int n = source.read(chunk, 0, remaining < 0 ? chunk.length : (int) Math.min(chunk.length, remaining));
+                if (n == -1) {
+                    if (remaining > 0) {
+                        throw new IOException("the request body ended " + remaining + " bytes before its length");
+                    }
+                    out.write(CHUNKED_END);
+                    return;
+                }
+                if (n == 0) {
+                    continue; // a chunk of size 0 would end the body
+                }
+                if (remaining < 0) {
+                    out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    out.write(chunk, 0, n);
+                    out.write(CRLF);
+                } else {
+                    out.write(chunk, 0, n);
+                    remaining -= n;
+                }
             }
         }
 
