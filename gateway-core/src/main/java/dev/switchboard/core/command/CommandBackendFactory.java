@@ -1,5 +1,6 @@
 package dev.switchboard.core.command;
 
+import dev.switchboard.core.command.internal.CommandBackend;
 import dev.switchboard.core.spi.Backend;
 import dev.switchboard.core.spi.BackendConfig;
 import dev.switchboard.core.spi.BackendFactory;

@@ -17,7 +17,8 @@ public final class Lease implements AutoCloseable {
     private final Runnable onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    Lease(ModelDescriptor model, LaunchSpec engine, Runnable onClose) {
+    /** The gateway's own: embedders get leases from {@code Gateway.acquire}. */
+    public Lease(ModelDescriptor model, LaunchSpec engine, Runnable onClose) {
         this.model = model;
         this.engine = engine;
         this.onClose = onClose;

@@ -1,8 +1,8 @@
 package dev.switchboard.core.lifecycle;
 
 /**
- * Where a model is in its life. Only the {@link ModelManager} moves a model between states, and only
- * along the moves {@link ModelLifecycle.Transition} lists.
+ * Where a model is in its life. Only the gateway's model manager moves a model between states, and only
+ * along the moves the lifecycle's transition table lists.
  */
 public enum ModelState {
     /** No engine runs for it. */

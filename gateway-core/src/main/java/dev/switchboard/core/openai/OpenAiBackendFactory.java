@@ -1,5 +1,6 @@
 package dev.switchboard.core.openai;
 
+import dev.switchboard.core.openai.internal.OpenAiBackend;
 import dev.switchboard.core.spi.Backend;
 import dev.switchboard.core.spi.BackendConfig;
 import dev.switchboard.core.spi.BackendFactory;
