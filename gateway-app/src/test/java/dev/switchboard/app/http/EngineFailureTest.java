@@ -45,6 +45,7 @@ class EngineFailureTest {
                 GpuInventory.none(),
                 List.of(
                         TestGateway.simulated(dir, "victim", "--sim-tokens-per-second", "20"),
+                        TestGateway.simulated(dir, "phoenix"),
                         ModelDescriptor.builder("hung", TestGateway.BACKEND)
                                 .options(Map.of("cmd", hung.options().get("cmd"), "startTimeout", "2s"))
                                 .build()));
@@ -101,12 +102,37 @@ class EngineFailureTest {
             assertThat(model.path("exitCode").asInt()).isNotZero();
         });
 
+        // an answer that had begun is not sent again: no engine was started for it
+        assertThat(starts("victim")).isEqualTo(1);
+        assertThat(gateway.journal("victim").stream().filter(e -> e.event().equals(JournalEvent.REQUEST)))
+                .hasSize(1);
+
         HttpResponse<String> next = gateway.post(
                 "/v1/chat/completions",
                 "{\"model\":\"victim\",\"max_tokens\":2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         assertThat(next.statusCode()).isEqualTo(200);
         assertThat(gateway.journal("victim").stream().filter(e -> e.event().equals(JournalEvent.START)))
                 .hasSize(2);
+    }
+
+    @Test
+    void restartsAnEngineKilledBetweenRequestsAndServesTheNextRequestAsIfNothingHappened() throws IOException {
+        String chat = "{\"model\":\"phoenix\",\"max_tokens\":2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        assertThat(gateway.post("/v1/chat/completions", chat).statusCode()).isEqualTo(200);
+        long pid = enginePid("phoenix");
+
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // kill -9, while the model is idle and ready
+        HttpResponse<String> next = gateway.post("/v1/chat/completions", chat);
+
+        assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+        assertThat(JSON.readTree(next.body())
+                        .path("choices")
+                        .path(0)
+                        .path("message")
+                        .has("content"))
+                .isTrue();
+        assertThat(starts("phoenix")).isEqualTo(2);
+        assertThat(adminView("phoenix").path("state").asText()).isEqualTo("ready");
     }
 
     @Test
@@ -126,6 +152,12 @@ class EngineFailureTest {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
         assertThat(adminView("hung").path("state").asText()).isEqualTo("failed");
+    }
+
+    private static long starts(String model) {
+        return gateway.journal(model).stream()
+                .filter(e -> e.event().equals(JournalEvent.START))
+                .count();
     }
 
     private static long enginePid(String model) {

@@ -1,9 +1,12 @@
 package dev.switchboard.core.lifecycle;
 
+import dev.switchboard.core.process.EngineProcess;
 import dev.switchboard.core.spi.LaunchSpec;
 import dev.switchboard.core.spi.ModelDescriptor;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -14,12 +17,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Lease implements AutoCloseable {
     private final ModelDescriptor model;
     private final LaunchSpec engine;
+    private final EngineProcess process;
     private final Runnable onClose;
+    private final List<Runnable> whenClosed = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    Lease(ModelDescriptor model, LaunchSpec engine, Runnable onClose) {
+    /** @param process the engine's process, null for an upstream the gateway does not run */
+    Lease(ModelDescriptor model, LaunchSpec engine, EngineProcess process, Runnable onClose) {
         this.model = model;
         this.engine = engine;
+        this.process = process;
         this.onClose = onClose;
     }
 
@@ -42,11 +49,29 @@ public final class Lease implements AutoCloseable {
         return engine.requestHeaders();
     }
 
+    /** The engine's process this lease was granted on; null for an upstream the gateway does not run. */
+    EngineProcess process() {
+        return process;
+    }
+
+    /** Runs the action when the lease is released (at once if it already was). */
+    public void whenClosed(Runnable action) {
+        whenClosed.add(action);
+        if (closed.get() && whenClosed.remove(action)) {
+            action.run();
+        }
+    }
+
     /** Releases the lease; later calls do nothing. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             onClose.run();
+            whenClosed.forEach(action -> {
+                if (whenClosed.remove(action)) {
+                    action.run();
+                }
+            });
         }
     }
 }

@@ -37,6 +37,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.IntSupplier;
@@ -63,6 +66,8 @@ public final class ModelManager implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ModelManager.class);
     private static final Duration IDLE_CHECK = Duration.ofSeconds(1);
     private static final Duration GPU_CHECK = Duration.ofMillis(250);
+    /** An engine's socket closes a moment before its exit is noticed (its guard exits after it). */
+    private static final Duration EXIT_GRACE = Duration.ofSeconds(1);
 
     private final Map<String, Backend> backends;
     private final EngineLauncher launcher;
@@ -231,6 +236,45 @@ public final class ModelManager implements AutoCloseable {
         }
     }
 
+    /**
+     * The engine behind the lease refused its request, or dropped it before answering. When that
+     * engine has exited (or exits within a moment), the crash is recorded at once, the lease goes
+     * back, and the returned future gives a lease on a fresh start of the model: a request that
+     * reached no engine is restarted once, transparently. Empty when the engine still runs, was
+     * stopped on purpose, or is an upstream the gateway does not run.
+     */
+    public Optional<CompletableFuture<Lease>> restartDeadEngine(Lease lease) throws InterruptedException {
+        EngineProcess process = lease.process();
+        if (process == null || !exits(process, EXIT_GRACE)) {
+            return Optional.empty();
+        }
+        ModelDescriptor model = lease.model();
+        lock.lock();
+        try {
+            ModelLifecycle lifecycle = models.get(model.id());
+            onExit(lifecycle, process, process.exit().join()); // unless its exit callback was first
+            if (lifecycle.is(STOPPING) || lifecycle.is(UNLOADED)) {
+                return Optional.empty(); // it was stopped on purpose: not for this request to undo
+            }
+            log.info("model '{}': its engine died before the request reached it; restarting it", model.id());
+        } finally {
+            unlock();
+        }
+        lease.close();
+        return Optional.of(acquire(model, true));
+    }
+
+    private static boolean exits(EngineProcess process, Duration within) throws InterruptedException {
+        try {
+            process.exit().get(within.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return true; // an exit future only fails when the process is gone anyway
+        }
+    }
+
     /** A snapshot of every model the manager has seen. */
     public Map<String, ModelStatus> statuses() {
         lock.lock();
@@ -344,7 +388,7 @@ public final class ModelManager implements AutoCloseable {
     private Lease lease(ModelLifecycle lifecycle) {
         lifecycle.leases++;
         lifecycle.lastUsed = clock.now();
-        return new Lease(lifecycle.model(), lifecycle.spec, () -> release(lifecycle));
+        return new Lease(lifecycle.model(), lifecycle.spec, lifecycle.process, () -> release(lifecycle));
     }
 
     private void release(ModelLifecycle lifecycle) {
