@@ -30,11 +30,13 @@ import dev.switchboard.core.spi.Placement;
 import dev.switchboard.core.spi.WarmTier;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -64,7 +66,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ModelManager implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ModelManager.class);
-    private static final Duration IDLE_CHECK = Duration.ofSeconds(1);
     private static final Duration GPU_CHECK = Duration.ofMillis(250);
     /** An engine's socket closes a moment before its exit is noticed (its guard exits after it). */
     private static final Duration EXIT_GRACE = Duration.ofSeconds(1);
@@ -91,6 +92,10 @@ public final class ModelManager implements AutoCloseable {
     private boolean closed;
     private boolean pumping;
     private boolean repump;
+    /** When the idle check is armed for (the earliest TTL expiry), null when nothing can expire. */
+    private Instant idleCheckAt;
+
+    private Runnable cancelIdleCheck = () -> {};
 
     public ModelManager(
             Map<String, Backend> backends,
@@ -114,7 +119,6 @@ public final class ModelManager implements AutoCloseable {
         this.idle = new IdlePolicy(config.idleTtl());
         this.warmTiers = new WarmTiers(this.backends);
         this.startFailures = startFailures;
-        clock.every("idle-unload", IDLE_CHECK, this::unloadIdleModels);
         // GPU memory frees some time after an engine exits: while anything waits or moves, re-read
         // it and retry waiting starts; when all is settled, nothing is read
         clock.every("gpu-readings", GPU_CHECK, this::refreshGpus);
@@ -365,7 +369,8 @@ public final class ModelManager implements AutoCloseable {
      */
     private void unlock() {
         List<Runnable> due = List.of();
-        if (lock.getHoldCount() == 1 && !completions.isEmpty()) {
+        if (lock.getHoldCount() == 1) {
+            armIdleCheck(); // whatever moved under the lock may have moved the next TTL expiry
             due = List.copyOf(completions);
             completions.clear();
         }
@@ -889,9 +894,29 @@ public final class ModelManager implements AutoCloseable {
 
     // ---- periodic tasks ----
 
+    /**
+     * Arms the idle check for the earliest TTL expiry, when that changed: no task runs while
+     * nothing can expire, and none between one expiry and the next.
+     */
+    private void armIdleCheck() {
+        Instant next = closed ? null : idle.next(models.values(), queue::wanted).orElse(null);
+        if (Objects.equals(next, idleCheckAt)) {
+            return;
+        }
+        cancelIdleCheck.run();
+        idleCheckAt = next;
+        if (next == null) {
+            cancelIdleCheck = () -> {};
+            return;
+        }
+        Duration delay = Duration.between(clock.now(), next);
+        cancelIdleCheck = clock.schedule(delay.isNegative() ? Duration.ZERO : delay, this::unloadIdleModels);
+    }
+
     private void unloadIdleModels() {
         lock.lock();
         try {
+            idleCheckAt = null; // this check has run: the next unlock arms the one after
             for (ModelLifecycle lifecycle : models.values()) {
                 if (idle.expired(lifecycle, queue.wanted(lifecycle.id()), clock.now())) {
                     stop(lifecycle, "idle for " + idle.ttl(lifecycle).toSeconds() + "s");

@@ -307,6 +307,23 @@ class ModelManagerTest {
     }
 
     @Test
+    void theIdleCheckRunsOnlyAtTheNextExpiryAndEachUseMovesIt() {
+        manager(SchedulerConfig.custom().idleTtl(Duration.ofSeconds(30)));
+        ready(model("a")); // idle from now: expires at 30 s
+        clock.advance(Duration.ofSeconds(20));
+        manager.acquire(model("a"), true).join().close(); // used again: expires at 50 s
+
+        clock.advance(Duration.ofMillis(29_999));
+        assertThat(state("a")).isEqualTo(READY);
+        assertThat(clock.onceRuns()).as("timed tasks run while nothing expires").isZero();
+
+        clock.advance(Duration.ofMillis(1));
+        assertThat(clock.onceRuns()).isEqualTo(1);
+        assertThat(state("a")).isIn(STOPPING, UNLOADED);
+        awaitState("a", UNLOADED);
+    }
+
+    @Test
     void aModelWithARequestInFlightOutlivesItsTtl() {
         manager(SchedulerConfig.custom().idleTtl(Duration.ofSeconds(30)));
         ready(model("a"));
@@ -315,6 +332,9 @@ class ModelManagerTest {
         clock.advance(Duration.ofMinutes(5));
 
         assertThat(state("a")).isEqualTo(READY);
+        assertThat(clock.onceRuns())
+                .as("no idle check while nothing can expire")
+                .isZero();
         lease.close();
     }
 
