@@ -269,6 +269,38 @@ class ModelManagerTest {
     }
 
     @Test
+    void aLeaseOnAnEngineThatDiedIsTradedForOneOnAFreshStart() throws InterruptedException {
+        manager();
+        FakeEngines.Engine dead = ready(model("a"));
+        Lease lease = manager.acquire(model("a"), true).join();
+        dead.crash(137); // between its readiness and the request
+
+        CompletableFuture<Lease> restarted = manager.restartDeadEngine(lease).orElseThrow();
+        awaitEngine("a", 2).becomeReady();
+
+        restarted.join().close();
+        assertThat(state("a")).isEqualTo(READY);
+        assertThat(manager.status("a").orElseThrow().inFlight())
+                .as("the dead engine's lease went back")
+                .isZero();
+        awaitMoves("a", STARTING, READY, FAILED, STARTING, READY);
+    }
+
+    @Test
+    void anEngineStoppedOnPurposeIsNotRestartedForALeaseThatOutlivedIt() throws InterruptedException {
+        manager(SchedulerConfig.custom().stopTimeout(Duration.ofSeconds(10)));
+        ready(model("a"));
+        Lease lease = manager.acquire(model("a"), true).join();
+        CompletableFuture<Void> unloaded = manager.unload("a", "unload requested");
+        clock.advance(Duration.ofSeconds(10)); // the drain times out: the engine stops under the lease
+        unloaded.join();
+
+        assertThat(manager.restartDeadEngine(lease)).isEmpty();
+        assertThat(engines.of("a")).hasSize(1);
+        lease.close();
+    }
+
+    @Test
     void aRequestForAStoppingModelWaitsForItsNextStart() {
         manager();
         CompletableFuture<Lease> pending = manager.acquire(model("a"), true);
