@@ -20,14 +20,13 @@ import dev.switchboard.core.process.EngineLauncher;
 import dev.switchboard.core.process.EngineProcess;
 import dev.switchboard.core.process.LogBuffer;
 import dev.switchboard.core.process.StartFailure;
-import dev.switchboard.core.process.Supervisor;
 import dev.switchboard.core.spi.Backend;
 import dev.switchboard.core.spi.ChildSignal;
-import dev.switchboard.core.spi.LaunchContext;
 import dev.switchboard.core.spi.LaunchSpec;
 import dev.switchboard.core.spi.ModelDescriptor;
 import dev.switchboard.core.spi.Placement;
 import dev.switchboard.core.spi.WarmTier;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,9 +50,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The single writer of model state: admits requests (a FIFO queue with one entry per model), asks
  * the planner where a model goes and what must make room, and drives each model's {@link
- * ModelLifecycle}. Every transition happens under one lock; slow work (spawning, readiness,
- * sleeping, stopping) runs on virtual threads and re-enters the lock to record its outcome, which
- * applies only if the model did not move meanwhile. Futures complete after the lock is released.
+ * ModelLifecycle}. Every transition happens under one lock; slow work (readiness and stopping in
+ * the {@link EngineRunner}, sleeping and waking in {@link WarmTiers}) runs on virtual threads and
+ * re-enters the lock to record its outcome, which applies only if the model did not move
+ * meanwhile. Futures complete after the lock is released.
  *
  * <ul>
  *   <li>Single flight: one start per model; every request waiting for it shares the outcome.
@@ -72,16 +72,15 @@ public final class ModelManager implements AutoCloseable {
 
     private final Map<String, Backend> backends;
     private final EngineLauncher launcher;
-    private final HttpClient http;
     private final SchedulerConfig config;
     private final EventBus events;
-    private final IntSupplier gatewayPort;
     private final SchedulerClock clock;
     private final GpuReadings gpus;
     private final GroupRules groups;
     private final IdlePolicy idle;
     private final WarmTiers warmTiers;
     private final BiConsumer<String, String> startFailures;
+    private final EngineRunner runner;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, ModelLifecycle> models = new HashMap<>();
@@ -109,16 +108,15 @@ public final class ModelManager implements AutoCloseable {
             BiConsumer<String, String> startFailures) {
         this.backends = Map.copyOf(backends);
         this.launcher = launcher;
-        this.http = http;
         this.config = config;
         this.events = events;
-        this.gatewayPort = gatewayPort;
         this.clock = clock;
         this.gpus = new GpuReadings(inventory, this.backends, clock);
         this.groups = new GroupRules(config.groups());
         this.idle = new IdlePolicy(config.idleTtl());
         this.warmTiers = new WarmTiers(this.backends);
         this.startFailures = startFailures;
+        this.runner = new EngineRunner(http, gatewayPort, gpus, config.stopTimeout(), this::launched);
         // GPU memory frees some time after an engine exits: while anything waits or moves, re-read
         // it and retry waiting starts; when all is settled, nothing is read
         clock.every("gpu-readings", GPU_CHECK, this::refreshGpus);
@@ -557,72 +555,31 @@ public final class ModelManager implements AutoCloseable {
             return;
         }
         long epoch = lifecycle.epoch();
-        Thread.ofVirtual().name("start-" + lifecycle.id()).start(() -> runStart(lifecycle, epoch, backend));
+        runner.start(lifecycle, backend, () -> ready(lifecycle, epoch), failure -> failed(lifecycle, epoch, failure));
     }
 
-    /** Off the lock: builds the launch, spawns the engine and waits until it serves. */
-    private void runStart(ModelLifecycle lifecycle, long epoch, Backend backend) {
-        ModelDescriptor model = lifecycle.model();
-        LogBuffer output = lifecycle.output;
-        Placement placement = lifecycle.placement;
-        EngineProcess process = null;
+    /**
+     * A start's launch is built: recorded, and its engine spawned under the lock so that close()
+     * either sees this engine or prevents it (the runner's {@link EngineRunner.Spawner}).
+     */
+    private EngineProcess launched(ModelLifecycle lifecycle, LaunchSpec spec) throws StartFailure, IOException {
+        lock.lock();
         try {
-            LaunchSpec spec =
-                    backend.launch(model, placement, new LaunchContext(Supervisor.freePort(), gatewayPort.getAsInt()));
-            lock.lock();
-            try {
-                lifecycle.spec = spec;
-                if (spec.hasProcess()) {
-                    if (closed) {
-                        throw new StartFailure(
-                                "model '" + model.id() + "' not started: the gateway is shutting down",
-                                null,
-                                List.of());
-                    }
-                    // spawned under the lock so that close() either sees this engine or prevents it
-                    process = launcher.start(model.id(), spec, output, signal -> onSignal(lifecycle, signal));
-                    lifecycle.process = process;
-                }
-            } finally {
-                unlock();
+            lifecycle.spec = spec;
+            if (!spec.hasProcess()) {
+                return null;
             }
-            if (process != null) {
-                EngineProcess started = process;
-                started.exit().thenAccept(code -> onExit(lifecycle, started, code));
-                started.awaitReady(http);
-                gpus.learnFootprint(model.id(), started, placement);
+            if (closed) {
+                throw new StartFailure(
+                        "model '" + lifecycle.id() + "' not started: the gateway is shutting down", null, List.of());
             }
-            ready(lifecycle, epoch);
-        } catch (StartFailure e) {
-            stopQuietly(process);
-            e.lastLines().forEach(line -> log.warn("[{}] {}", model.id(), line));
-            Integer code = e.exitCode().isPresent() ? e.exitCode().getAsInt() : null;
-            failed(lifecycle, epoch, new Failure(e.getMessage(), code, e.lastLines(), e.timedOut()));
-        } catch (InterruptedException e) {
-            stopQuietly(process);
-            failed(lifecycle, epoch, new Failure("model '" + model.id() + "' start was interrupted", null, List.of()));
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            stopQuietly(process);
-            log.warn("model '{}' could not be launched", model.id(), e);
-            failed(
-                    lifecycle,
-                    epoch,
-                    new Failure(
-                            "model '" + model.id() + "' failed to start: " + e.getMessage(),
-                            null,
-                            output.tail(ModelLifecycle.FAILURE_LINES)));
-        }
-    }
-
-    private void stopQuietly(EngineProcess process) {
-        if (process == null) {
-            return;
-        }
-        try {
-            process.stop(config.stopTimeout());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            EngineProcess process =
+                    launcher.start(lifecycle.id(), spec, lifecycle.output, signal -> onSignal(lifecycle, signal));
+            lifecycle.process = process;
+            process.exit().thenAccept(code -> onExit(lifecycle, process, code));
+            return process;
+        } finally {
+            unlock();
         }
     }
 
@@ -797,7 +754,7 @@ public final class ModelManager implements AutoCloseable {
                         Duration.ofNanos(clock.nanoTime() - startedAt).toMillis());
                 ready(lifecycle, epoch);
             } else {
-                stopQuietly(process);
+                runner.stopQuietly(process);
                 failed(
                         lifecycle,
                         epoch,
@@ -858,18 +815,7 @@ public final class ModelManager implements AutoCloseable {
         stop.cancelDrainTimeout.run();
         EngineProcess process = lifecycle.process;
         long epoch = lifecycle.epoch();
-        Duration timeout = stopTimeout(lifecycle);
-        Thread.ofVirtual().name("stop-" + lifecycle.id()).start(() -> {
-            try {
-                if (process != null) {
-                    process.stop(timeout);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                stopped(lifecycle, epoch, process);
-            }
-        });
+        runner.stop(lifecycle.id(), process, stopTimeout(lifecycle), () -> stopped(lifecycle, epoch, process));
     }
 
     private void stopped(ModelLifecycle lifecycle, long epoch, EngineProcess process) {
