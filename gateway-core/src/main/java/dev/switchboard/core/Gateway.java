@@ -81,8 +81,11 @@ public final class Gateway implements AutoCloseable {
     private final ModelManager manager;
     private final Forwarder forwarder;
     private final ModelCircuitBreakers breakers;
-    /** Granted leases that owe their breaker permission an outcome: a forward, or a release. */
-    private final Set<Lease> unsettled = ConcurrentHashMap.newKeySet();
+    /**
+     * Open leases whose request went to {@link #forward}, which reports the outcome their breaker
+     * permission owes; any other lease gives its permission back when it is closed.
+     */
+    private final Set<Lease> forwarded = ConcurrentHashMap.newKeySet();
 
     private final EventBus events;
     private final Supervisor supervisor;
@@ -191,9 +194,9 @@ public final class Gateway implements AutoCloseable {
                 if (error != null) {
                     breakers.release(model.id());
                 } else {
-                    unsettled.add(granted);
+                    // the holder may forward before this runs: whichever comes first, one outcome
                     granted.whenClosed(() -> {
-                        if (unsettled.remove(granted)) {
+                        if (!forwarded.remove(granted)) {
                             breakers.release(model.id());
                         }
                     });
@@ -241,7 +244,7 @@ public final class Gateway implements AutoCloseable {
      * @throws GatewayException 502 when the engine cannot be reached, or the error of the restart
      */
     public void forward(Lease lease, ProxyRequest request, ResponseSink sink) throws IOException, InterruptedException {
-        unsettled.remove(lease); // this request reports the outcome its permission owes
+        forwarded.add(lease); // this request reports the outcome its permission owes
         long started = System.nanoTime();
         try {
             relay(lease, request, sink);
