@@ -15,6 +15,9 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
@@ -28,6 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 final class EngineRunner {
     private static final Logger log = LoggerFactory.getLogger(EngineRunner.class);
+    /** An engine's socket closes a moment before its exit is noticed (its guard exits after it). */
+    private static final Duration EXIT_GRACE = Duration.ofSeconds(1);
 
     /** The manager's side of a start: records the launch and spawns its engine, under its lock. */
     @FunctionalInterface
@@ -118,6 +123,18 @@ final class EngineRunner {
                 gone.run();
             }
         });
+    }
+
+    /** Whether an engine that stopped answering has exited, or exits within a moment. */
+    boolean awaitExit(EngineProcess process) throws InterruptedException {
+        try {
+            process.exit().get(EXIT_GRACE.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return true; // an exit future only fails when the process is gone anyway
+        }
     }
 
     /** Stops an engine that failed, blocking until it is gone. */

@@ -29,18 +29,13 @@ import dev.switchboard.core.spi.WarmTier;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.IntSupplier;
@@ -67,8 +62,6 @@ import org.slf4j.LoggerFactory;
 public final class ModelManager implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ModelManager.class);
     private static final Duration GPU_CHECK = Duration.ofMillis(250);
-    /** An engine's socket closes a moment before its exit is noticed (its guard exits after it). */
-    private static final Duration EXIT_GRACE = Duration.ofSeconds(1);
 
     private final Map<String, Backend> backends;
     private final EngineLauncher launcher;
@@ -81,6 +74,7 @@ public final class ModelManager implements AutoCloseable {
     private final WarmTiers warmTiers;
     private final BiConsumer<String, String> startFailures;
     private final EngineRunner runner;
+    private final IdleTimer idleTimer;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, ModelLifecycle> models = new HashMap<>();
@@ -91,10 +85,6 @@ public final class ModelManager implements AutoCloseable {
     private boolean closed;
     private boolean pumping;
     private boolean repump;
-    /** When the idle check is armed for (the earliest TTL expiry), null when nothing can expire. */
-    private Instant idleCheckAt;
-
-    private Runnable cancelIdleCheck = () -> {};
 
     public ModelManager(
             Map<String, Backend> backends,
@@ -116,6 +106,7 @@ public final class ModelManager implements AutoCloseable {
         this.idle = new IdlePolicy(config.idleTtl());
         this.warmTiers = new WarmTiers(this.backends);
         this.startFailures = startFailures;
+        this.idleTimer = new IdleTimer(clock, this::unloadIdleModels);
         this.runner = new EngineRunner(http, gatewayPort, gpus, config.stopTimeout(), this::launched);
         // GPU memory frees some time after an engine exits: while anything waits or moves, re-read
         // it and retry waiting starts; when all is settled, nothing is read
@@ -247,7 +238,7 @@ public final class ModelManager implements AutoCloseable {
      */
     public Optional<CompletableFuture<Lease>> restartDeadEngine(Lease lease) throws InterruptedException {
         EngineProcess process = lease.process();
-        if (process == null || !exits(process, EXIT_GRACE)) {
+        if (process == null || !runner.awaitExit(process)) {
             return Optional.empty();
         }
         ModelDescriptor model = lease.model();
@@ -264,17 +255,6 @@ public final class ModelManager implements AutoCloseable {
         }
         lease.close();
         return Optional.of(acquire(model, true));
-    }
-
-    private static boolean exits(EngineProcess process, Duration within) throws InterruptedException {
-        try {
-            process.exit().get(within.toNanos(), TimeUnit.NANOSECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            return true; // an exit future only fails when the process is gone anyway
-        }
     }
 
     /** A snapshot of every model the manager has seen. */
@@ -361,14 +341,14 @@ public final class ModelManager implements AutoCloseable {
     }
 
     /**
-     * Releases the lock; the outermost release then completes the futures decided under it. A
-     * callback that re-enters the manager (a fallback acquiring another model, say) then finds
-     * the queue consistent instead of modifying it mid-iteration.
+     * Releases the lock; the outermost release re-arms the idle check, then completes the futures
+     * decided under it. A callback that re-enters the manager (a fallback acquiring another model,
+     * say) then finds the queue consistent instead of modifying it mid-iteration.
      */
     private void unlock() {
         List<Runnable> due = List.of();
         if (lock.getHoldCount() == 1) {
-            armIdleCheck(); // whatever moved under the lock may have moved the next TTL expiry
+            idleTimer.arm(closed ? Optional.empty() : idle.next(models.values(), queue::wanted));
             due = List.copyOf(completions);
             completions.clear();
         }
@@ -840,29 +820,10 @@ public final class ModelManager implements AutoCloseable {
 
     // ---- periodic tasks ----
 
-    /**
-     * Arms the idle check for the earliest TTL expiry, when that changed: no task runs while
-     * nothing can expire, and none between one expiry and the next.
-     */
-    private void armIdleCheck() {
-        Instant next = closed ? null : idle.next(models.values(), queue::wanted).orElse(null);
-        if (Objects.equals(next, idleCheckAt)) {
-            return;
-        }
-        cancelIdleCheck.run();
-        idleCheckAt = next;
-        if (next == null) {
-            cancelIdleCheck = () -> {};
-            return;
-        }
-        Duration delay = Duration.between(clock.now(), next);
-        cancelIdleCheck = clock.schedule(delay.isNegative() ? Duration.ZERO : delay, this::unloadIdleModels);
-    }
-
     private void unloadIdleModels() {
         lock.lock();
         try {
-            idleCheckAt = null; // this check has run: the next unlock arms the one after
+            idleTimer.fired(); // the next unlock arms the check after this one
             for (ModelLifecycle lifecycle : models.values()) {
                 if (idle.expired(lifecycle, queue.wanted(lifecycle.id()), clock.now())) {
                     stop(lifecycle, "idle for " + idle.ttl(lifecycle).toSeconds() + "s");
