@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -116,16 +118,24 @@ class EngineFailureTest {
     }
 
     @Test
-    void restartsAnEngineKilledBetweenRequestsAndServesTheNextRequestAsIfNothingHappened() throws IOException {
+    void restartsAnEngineKilledBetweenRequestsAndServesTheNextRequestAsIfNothingHappened() throws Exception {
         String chat = "{\"model\":\"phoenix\",\"max_tokens\":2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         assertThat(gateway.post("/v1/chat/completions", chat).statusCode()).isEqualTo(200);
-        long pid = enginePid("phoenix");
+        ProcessHandle engine = ProcessHandle.of(enginePid("phoenix")).orElseThrow();
+        ProcessHandle guard = childOfThisJvm(engine);
 
-        ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // kill -9, while the model is idle and ready
-        HttpResponse<String> next = gateway.post("/v1/chat/completions", chat);
+        // the engine dies while the gateway cannot notice yet (its guard, the process the gateway
+        // waits on, is paused): the next request finds a ready model whose engine refuses it
+        signal(guard, "STOP");
+        engine.destroyForcibly(); // kill -9, while the model is idle and ready
+        CompletableFuture<HttpResponse<String>> next =
+                CompletableFuture.supplyAsync(() -> gateway.post("/v1/chat/completions", chat));
+        Thread.sleep(300);
+        signal(guard, "CONT"); // the guard reaps the engine and exits: now the gateway sees the exit
 
-        assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
-        assertThat(JSON.readTree(next.body())
+        HttpResponse<String> answer = next.get(TestGateway.PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(JSON.readTree(answer.body())
                         .path("choices")
                         .path(0)
                         .path("message")
@@ -133,6 +143,23 @@ class EngineFailureTest {
                 .isTrue();
         assertThat(starts("phoenix")).isEqualTo(2);
         assertThat(adminView("phoenix").path("state").asText()).isEqualTo("ready");
+    }
+
+    /** The ancestor of {@code process} that this JVM started: an engine's guard. */
+    private static ProcessHandle childOfThisJvm(ProcessHandle process) {
+        ProcessHandle current = process;
+        while (current.parent().orElseThrow().pid() != ProcessHandle.current().pid()) {
+            current = current.parent().orElseThrow();
+        }
+        return current;
+    }
+
+    private static void signal(ProcessHandle process, String signal) throws IOException, InterruptedException {
+        int code = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                .inheritIO()
+                .start()
+                .waitFor();
+        assertThat(code).as("kill -" + signal).isZero();
     }
 
     @Test
