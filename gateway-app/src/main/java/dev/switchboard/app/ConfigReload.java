@@ -5,6 +5,7 @@ import dev.switchboard.app.config.ConfigException;
 import dev.switchboard.app.config.ConfigLoader;
 import dev.switchboard.core.Gateway;
 import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,7 @@ final class ConfigReload {
     private final Path file;
     private final ConfigLoader loader;
     private final Gateway gateway;
+    private final ReentrantLock reloading = new ReentrantLock();
 
     ConfigReload(Path file, ConfigLoader loader, Gateway gateway) {
         this.file = file;
@@ -33,7 +35,18 @@ final class ConfigReload {
      *
      * @throws ConfigException when the file is invalid; nothing changed then
      */
-    synchronized Gateway.ModelChanges reload() {
+    Gateway.ModelChanges reload() {
+        // a lock rather than synchronized: reloading reads files, which would pin a virtual
+        // thread's carrier on Java 21
+        reloading.lock();
+        try {
+            return reloadNow();
+        } finally {
+            reloading.unlock();
+        }
+    }
+
+    private Gateway.ModelChanges reloadNow() {
         Gateway.ModelChanges changes;
         try {
             AppConfig config = loader.load(file);

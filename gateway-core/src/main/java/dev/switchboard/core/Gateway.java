@@ -8,6 +8,7 @@ import dev.switchboard.core.event.GatewayListener;
 import dev.switchboard.core.forward.ClientGoneException;
 import dev.switchboard.core.forward.ProxyRequest;
 import dev.switchboard.core.forward.ResponseSink;
+import dev.switchboard.core.forward.internal.EngineUnreachableException;
 import dev.switchboard.core.forward.internal.Forwarder;
 import dev.switchboard.core.lifecycle.GpuUsage;
 import dev.switchboard.core.lifecycle.Lease;
@@ -43,8 +44,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
@@ -78,6 +82,12 @@ public final class Gateway implements AutoCloseable {
     private final ModelManager manager;
     private final Forwarder forwarder;
     private final ModelCircuitBreakers breakers;
+    /**
+     * Open leases whose request went to {@link #forward}, which reports the outcome their breaker
+     * permission owes; any other lease gives its permission back when it is closed.
+     */
+    private final Set<Lease> forwarded = ConcurrentHashMap.newKeySet();
+
     private final EventBus events;
     private final Supervisor supervisor;
     private final HttpClient http;
@@ -179,10 +189,18 @@ public final class Gateway implements AutoCloseable {
             breakers.acquirePermission(model.id());
             lease = manager.acquire(model, autoload);
             // a failed start is counted once by the manager; every other failure to get a lease
-            // says nothing about the model: the permission goes back
+            // says nothing about the model: the permission goes back, as it does when the lease
+            // is released without a forward having reported an outcome (the client left first)
             lease.whenComplete((granted, error) -> {
                 if (error != null) {
                     breakers.release(model.id());
+                } else {
+                    // the holder may forward before this runs: whichever comes first, one outcome
+                    granted.whenClosed(() -> {
+                        if (!forwarded.remove(granted)) {
+                            breakers.release(model.id());
+                        }
+                    });
                 }
             });
         } catch (GatewayException e) {
@@ -206,6 +224,7 @@ public final class Gateway implements AutoCloseable {
         result.whenComplete((granted, error) -> {
             if (result.isCancelled()) {
                 current.get().cancel(true);
+                current.get().thenAccept(Lease::close); // granted just before the cancel: nobody holds it
             }
         });
         return result;
@@ -218,9 +237,34 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * Relays a request to the leased engine (see {@link Forwarder#forward}) and reports its outcome
-     * to the model's circuit breaker, timed from the first byte sent to the engine.
+     * to the model's circuit breaker, timed from the first byte sent to the engine. An engine that
+     * died between its readiness and this request (it refused the request, and has exited) is
+     * restarted and the request sent once more: nothing had reached the client. A request is never
+     * sent again once the engine has answered.
+     *
+     * @throws GatewayException 502 when the engine cannot be reached, or the error of the restart
      */
     public void forward(Lease lease, ProxyRequest request, ResponseSink sink) throws IOException, InterruptedException {
+        forwarded.add(lease); // this request reports the outcome its permission owes
+        long started = System.nanoTime();
+        try {
+            relay(lease, request, sink);
+        } catch (EngineUnreachableException e) {
+            Optional<CompletableFuture<Lease>> restart = manager.restartDeadEngine(lease);
+            if (restart.isEmpty()) {
+                throw unreachable(lease, started, e);
+            }
+            try (Lease restarted = awaitRestart(lease, restart.get(), sink)) {
+                started = System.nanoTime();
+                relay(restarted, request, sink);
+            } catch (EngineUnreachableException again) {
+                throw unreachable(lease, started, again); // restarted once: no more
+            }
+        }
+    }
+
+    /** One exchange with the engine, its outcome reported, except an engine that was not reached. */
+    private void relay(Lease lease, ProxyRequest request, ResponseSink sink) throws IOException, InterruptedException {
         String model = lease.model().id();
         long started = System.nanoTime();
         try {
@@ -231,6 +275,8 @@ public final class Gateway implements AutoCloseable {
             } else {
                 breakers.success(model, took);
             }
+        } catch (EngineUnreachableException e) {
+            throw e; // the caller decides: a restart, or a failure
         } catch (ClientGoneException | InterruptedException e) {
             breakers.release(model); // the client's doing, not the model's
             throw e;
@@ -245,6 +291,38 @@ public final class Gateway implements AutoCloseable {
         } catch (IOException e) {
             breakers.failure(model, Duration.ofNanos(System.nanoTime() - started), e);
             throw e;
+        }
+    }
+
+    private GatewayException unreachable(Lease lease, long started, EngineUnreachableException e) {
+        breakers.failure(lease.model().id(), Duration.ofNanos(System.nanoTime() - started), e);
+        return GatewayException.badGateway(e.getMessage());
+    }
+
+    /**
+     * Waits for the restarted engine's lease, as a queued request waits. A failed restart was
+     * counted by the manager, once: this request's permission goes back.
+     */
+    private Lease awaitRestart(Lease dead, CompletableFuture<Lease> restart, ResponseSink sink)
+            throws ClientGoneException, InterruptedException {
+        String model = dead.model().id();
+        Runnable unwatch = sink.watchClient(() -> restart.cancel(false));
+        try {
+            return restart.get();
+        } catch (CancellationException e) {
+            breakers.release(model);
+            throw new ClientGoneException(new IOException("the client left while its engine restarted"));
+        } catch (ExecutionException e) {
+            breakers.release(model);
+            throw e.getCause() instanceof GatewayException failure
+                    ? failure
+                    : GatewayException.startFailed("model '" + model + "' could not restart: " + e.getCause());
+        } catch (InterruptedException e) {
+            restart.cancel(false);
+            breakers.release(model);
+            throw e;
+        } finally {
+            unwatch.run();
         }
     }
 

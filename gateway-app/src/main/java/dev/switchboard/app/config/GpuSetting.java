@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.LoggerFactory;
 
 /** The {@code gpus:} setting: where the gateway learns which GPUs it may place models on. */
@@ -43,6 +44,9 @@ public sealed interface GpuSetting {
         /** nvidia-smi, or no GPUs when its first reading fails (no working driver, common in containers). */
         private static final class FirstUseProbe implements GpuInventory {
             private final GpuInventory smi;
+            // a lock rather than synchronized: the first reading runs nvidia-smi, which would pin a
+            // virtual thread's carrier on Java 21
+            private final ReentrantLock choosing = new ReentrantLock();
             private volatile GpuInventory chosen; // null until the first reading
 
             FirstUseProbe(GpuInventory smi) {
@@ -52,7 +56,8 @@ public sealed interface GpuSetting {
             private GpuInventory chosen() {
                 GpuInventory inventory = chosen;
                 if (inventory == null) {
-                    synchronized (this) {
+                    choosing.lock();
+                    try {
                         if (chosen == null) {
                             try {
                                 smi.gpus();
@@ -66,6 +71,8 @@ public sealed interface GpuSetting {
                             }
                         }
                         inventory = chosen;
+                    } finally {
+                        choosing.unlock();
                     }
                 }
                 return inventory;

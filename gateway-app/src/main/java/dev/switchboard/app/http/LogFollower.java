@@ -6,6 +6,7 @@ import dev.switchboard.core.event.GatewayEvent;
 import dev.switchboard.core.lifecycle.ModelState;
 import dev.switchboard.core.process.LogBuffer;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,10 @@ final class LogFollower implements AutoCloseable {
     private final String model;
     private final EventStream stream;
     private final AutoCloseable restarts;
-    private AutoCloseable lines = () -> {}; // guarded by this
+    // a lock rather than synchronized: following sends to the client, which would pin a virtual
+    // thread's carrier on Java 21
+    private final ReentrantLock lock = new ReentrantLock();
+    private AutoCloseable lines = () -> {}; // guarded by lock
 
     LogFollower(Gateway gateway, String model, EventStream stream) {
         this.gateway = gateway;
@@ -39,21 +43,31 @@ final class LogFollower implements AutoCloseable {
         }
     }
 
-    private synchronized void follow() {
-        closeQuietly(lines);
-        Optional<LogBuffer> buffer = gateway.logs(model);
-        if (buffer.isEmpty()) {
-            lines = () -> {};
-            return;
+    private void follow() {
+        lock.lock();
+        try {
+            closeQuietly(lines);
+            Optional<LogBuffer> buffer = gateway.logs(model);
+            if (buffer.isEmpty()) {
+                lines = () -> {};
+                return;
+            }
+            buffer.get().lines().forEach(stream::send);
+            lines = buffer.get().subscribe(stream::send);
+        } finally {
+            lock.unlock();
         }
-        buffer.get().lines().forEach(stream::send);
-        lines = buffer.get().subscribe(stream::send);
     }
 
     @Override
-    public synchronized void close() {
-        closeQuietly(restarts);
-        closeQuietly(lines);
+    public void close() {
+        lock.lock();
+        try {
+            closeQuietly(restarts);
+            closeQuietly(lines);
+        } finally {
+            lock.unlock();
+        }
     }
 
     private static void closeQuietly(AutoCloseable subscription) {

@@ -2,6 +2,8 @@ package dev.switchboard.app.stream;
 
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -17,11 +19,15 @@ public final class StreamSession {
     private final String conversationId;
     private final int capBytes;
     private final long startedAtSeconds;
-    private byte[] buffer = new byte[0]; // guarded by this
-    private long droppedPrefix; // guarded by this
-    private boolean done; // guarded by this
-    private long completedAtSeconds; // guarded by this; 0 while live
-    private long completedAtNanos; // guarded by this
+    // a lock rather than synchronized: a reader waits here for the next bytes, and a monitor wait
+    // pins a virtual thread's carrier on Java 21
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private byte[] buffer = new byte[0]; // guarded by lock
+    private long droppedPrefix; // guarded by lock
+    private boolean done; // guarded by lock
+    private long completedAtSeconds; // guarded by lock; 0 while live
+    private long completedAtNanos; // guarded by lock
     private volatile boolean cancelled;
 
     StreamSession(String conversationId, int capBytes, long startedAtSeconds) {
@@ -35,31 +41,41 @@ public final class StreamSession {
     }
 
     /** Appends bytes; false once the session is finished. */
-    synchronized boolean append(byte[] data, int offset, int length) {
-        if (done) {
-            return false;
-        }
-        if (length == 0) {
+    boolean append(byte[] data, int offset, int length) {
+        lock.lock();
+        try {
+            if (done) {
+                return false;
+            }
+            if (length == 0) {
+                return true;
+            }
+            int keep = Math.min(length, capBytes);
+            int old = Math.min(buffer.length, capBytes - keep);
+            byte[] next = new byte[old + keep];
+            System.arraycopy(buffer, buffer.length - old, next, 0, old);
+            System.arraycopy(data, offset + length - keep, next, old, keep);
+            droppedPrefix += buffer.length - old + (length - keep);
+            buffer = next;
+            changed.signalAll();
             return true;
+        } finally {
+            lock.unlock();
         }
-        int keep = Math.min(length, capBytes);
-        int old = Math.min(buffer.length, capBytes - keep);
-        byte[] next = new byte[old + keep];
-        System.arraycopy(buffer, buffer.length - old, next, 0, old);
-        System.arraycopy(data, offset + length - keep, next, old, keep);
-        droppedPrefix += buffer.length - old + (length - keep);
-        buffer = next;
-        notifyAll();
-        return true;
     }
 
     /** Marks the answer complete: readers drain what is left and end. Idempotent. */
-    synchronized void finish(long nowNanos, long nowSeconds) {
-        if (!done) {
-            done = true;
-            completedAtNanos = nowNanos;
-            completedAtSeconds = nowSeconds;
-            notifyAll();
+    void finish(long nowNanos, long nowSeconds) {
+        lock.lock();
+        try {
+            if (!done) {
+                done = true;
+                completedAtNanos = nowNanos;
+                completedAtSeconds = nowSeconds;
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -72,20 +88,40 @@ public final class StreamSession {
         return cancelled;
     }
 
-    public synchronized boolean isDone() {
-        return done;
+    public boolean isDone() {
+        lock.lock();
+        try {
+            return done;
+        } finally {
+            lock.unlock();
+        }
     }
 
-    synchronized long completedAtNanos() {
-        return done ? completedAtNanos : Long.MAX_VALUE;
+    long completedAtNanos() {
+        lock.lock();
+        try {
+            return done ? completedAtNanos : Long.MAX_VALUE;
+        } finally {
+            lock.unlock();
+        }
     }
 
-    public synchronized long totalBytes() {
-        return droppedPrefix + buffer.length;
+    public long totalBytes() {
+        lock.lock();
+        try {
+            return droppedPrefix + buffer.length;
+        } finally {
+            lock.unlock();
+        }
     }
 
-    public synchronized long droppedPrefix() {
-        return droppedPrefix;
+    public long droppedPrefix() {
+        lock.lock();
+        try {
+            return droppedPrefix;
+        } finally {
+            lock.unlock();
+        }
     }
 
     public long startedAtSeconds() {
@@ -93,8 +129,13 @@ public final class StreamSession {
     }
 
     /** Unix seconds when the answer completed, 0 while it is live. */
-    public synchronized long completedAtSeconds() {
-        return completedAtSeconds;
+    public long completedAtSeconds() {
+        lock.lock();
+        try {
+            return completedAtSeconds;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -102,19 +143,24 @@ public final class StreamSession {
      * nothing is left past {@code offset}, or when {@code stop} says so; null when {@code offset} lies
      * in the dropped prefix.
      */
-    public synchronized byte[] readFrom(long offset, BooleanSupplier stop) throws InterruptedException {
-        while (true) {
-            if (offset < droppedPrefix) {
-                return null;
+    public byte[] readFrom(long offset, BooleanSupplier stop) throws InterruptedException {
+        lock.lock();
+        try {
+            while (true) {
+                if (offset < droppedPrefix) {
+                    return null;
+                }
+                long end = droppedPrefix + buffer.length;
+                if (offset < end) {
+                    return Arrays.copyOfRange(buffer, (int) (offset - droppedPrefix), buffer.length);
+                }
+                if (done || stop.getAsBoolean()) {
+                    return new byte[0];
+                }
+                changed.await(READ_WAKE_MILLIS, TimeUnit.MILLISECONDS);
             }
-            long end = droppedPrefix + buffer.length;
-            if (offset < end) {
-                return Arrays.copyOfRange(buffer, (int) (offset - droppedPrefix), buffer.length);
-            }
-            if (done || stop.getAsBoolean()) {
-                return new byte[0];
-            }
-            TimeUnit.MILLISECONDS.timedWait(this, READ_WAKE_MILLIS);
+        } finally {
+            lock.unlock();
         }
     }
 }

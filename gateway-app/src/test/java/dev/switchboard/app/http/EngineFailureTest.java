@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,6 +47,7 @@ class EngineFailureTest {
                 GpuInventory.none(),
                 List.of(
                         TestGateway.simulated(dir, "victim", "--sim-tokens-per-second", "20"),
+                        TestGateway.simulated(dir, "phoenix"),
                         ModelDescriptor.builder("hung", TestGateway.BACKEND)
                                 .options(Map.of("cmd", hung.options().get("cmd"), "startTimeout", "2s"))
                                 .build()));
@@ -101,12 +104,62 @@ class EngineFailureTest {
             assertThat(model.path("exitCode").asInt()).isNotZero();
         });
 
+        // an answer that had begun is not sent again: no engine was started for it
+        assertThat(starts("victim")).isEqualTo(1);
+        assertThat(gateway.journal("victim").stream().filter(e -> e.event().equals(JournalEvent.REQUEST)))
+                .hasSize(1);
+
         HttpResponse<String> next = gateway.post(
                 "/v1/chat/completions",
                 "{\"model\":\"victim\",\"max_tokens\":2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         assertThat(next.statusCode()).isEqualTo(200);
         assertThat(gateway.journal("victim").stream().filter(e -> e.event().equals(JournalEvent.START)))
                 .hasSize(2);
+    }
+
+    @Test
+    void restartsAnEngineKilledBetweenRequestsAndServesTheNextRequestAsIfNothingHappened() throws Exception {
+        String chat = "{\"model\":\"phoenix\",\"max_tokens\":2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        assertThat(gateway.post("/v1/chat/completions", chat).statusCode()).isEqualTo(200);
+        ProcessHandle engine = ProcessHandle.of(enginePid("phoenix")).orElseThrow();
+        ProcessHandle guard = childOfThisJvm(engine);
+
+        // the engine dies while the gateway cannot notice yet (its guard, the process the gateway
+        // waits on, is paused): the next request finds a ready model whose engine refuses it
+        signal(guard, "STOP");
+        engine.destroyForcibly(); // kill -9, while the model is idle and ready
+        CompletableFuture<HttpResponse<String>> next =
+                CompletableFuture.supplyAsync(() -> gateway.post("/v1/chat/completions", chat));
+        Thread.sleep(300);
+        signal(guard, "CONT"); // the guard reaps the engine and exits: now the gateway sees the exit
+
+        HttpResponse<String> answer = next.get(TestGateway.PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(JSON.readTree(answer.body())
+                        .path("choices")
+                        .path(0)
+                        .path("message")
+                        .has("content"))
+                .isTrue();
+        assertThat(starts("phoenix")).isEqualTo(2);
+        assertThat(adminView("phoenix").path("state").asText()).isEqualTo("ready");
+    }
+
+    /** The ancestor of {@code process} that this JVM started: an engine's guard. */
+    private static ProcessHandle childOfThisJvm(ProcessHandle process) {
+        ProcessHandle current = process;
+        while (current.parent().orElseThrow().pid() != ProcessHandle.current().pid()) {
+            current = current.parent().orElseThrow();
+        }
+        return current;
+    }
+
+    private static void signal(ProcessHandle process, String signal) throws IOException, InterruptedException {
+        int code = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                .inheritIO()
+                .start()
+                .waitFor();
+        assertThat(code).as("kill -" + signal).isZero();
     }
 
     @Test
@@ -126,6 +179,12 @@ class EngineFailureTest {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
         assertThat(adminView("hung").path("state").asText()).isEqualTo("failed");
+    }
+
+    private static long starts(String model) {
+        return gateway.journal(model).stream()
+                .filter(e -> e.event().equals(JournalEvent.START))
+                .count();
     }
 
     private static long enginePid(String model) {

@@ -1,53 +1,31 @@
 package dev.switchboard.core.lifecycle;
 
-import dev.switchboard.core.spi.LaunchSpec;
 import dev.switchboard.core.spi.ModelDescriptor;
 import java.net.URI;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The right to send one request to a ready model's engine. While any lease is open the model is
- * never evicted; closing it (once the response is fully relayed, or the client went away) lets the
- * model go idle.
+ * The right to send one request to a ready model's engine, from {@code Gateway.acquire}. While any
+ * lease is open the model is never evicted; closing it (once the response is fully relayed, or the
+ * client went away) lets the model go idle.
  */
-public final class Lease implements AutoCloseable {
-    private final ModelDescriptor model;
-    private final LaunchSpec engine;
-    private final Runnable onClose;
-    private final AtomicBoolean closed = new AtomicBoolean();
+public interface Lease extends AutoCloseable {
 
-    /** The gateway's own: embedders get leases from {@code Gateway.acquire}. */
-    public Lease(ModelDescriptor model, LaunchSpec engine, Runnable onClose) {
-        this.model = model;
-        this.engine = engine;
-        this.onClose = onClose;
-    }
-
-    public ModelDescriptor model() {
-        return model;
-    }
+    ModelDescriptor model();
 
     /** Where the engine serves HTTP. */
-    public URI baseUri() {
-        return engine.baseUri();
-    }
+    URI baseUri();
 
     /** The model name the engine expects in request bodies. */
-    public String upstreamModel() {
-        return engine.upstreamModel();
-    }
+    String upstreamModel();
 
     /** Headers to add to requests sent to the engine (an upstream's API key). */
-    public Map<String, String> requestHeaders() {
-        return engine.requestHeaders();
-    }
+    Map<String, String> requestHeaders();
+
+    /** Runs the action when the lease is released (at once if it already was). */
+    void whenClosed(Runnable action);
 
     /** Releases the lease; later calls do nothing. */
     @Override
-    public void close() {
-        if (closed.compareAndSet(false, true)) {
-            onClose.run();
-        }
-    }
+    void close();
 }

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,14 +24,26 @@ public final class Catalog {
     private static final Logger log = LoggerFactory.getLogger(Catalog.class);
 
     private final List<ModelSource> sources;
+    private final ReentrantLock reloading = new ReentrantLock();
     private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
 
     public Catalog(List<ModelSource> sources) {
         this.sources = List.copyOf(sources);
     }
 
-    /** Rescans every source and swaps in the result atomically. */
-    public synchronized void reload() {
+    /** Rescans every source and swaps in the result atomically; one rescan at a time. */
+    public void reload() {
+        // a lock rather than synchronized: scanning reads files and upstreams, which would pin a
+        // virtual thread's carrier on Java 21
+        reloading.lock();
+        try {
+            snapshot = scan();
+        } finally {
+            reloading.unlock();
+        }
+    }
+
+    private Snapshot scan() {
         Map<String, ModelDescriptor> byId = new LinkedHashMap<>();
         Map<String, ModelDescriptor> byName = new LinkedHashMap<>();
         for (ModelSource source : sources) {
@@ -51,7 +64,7 @@ public final class Catalog {
                 }
             }
         }
-        snapshot = new Snapshot(byId, byName);
+        return new Snapshot(byId, byName);
     }
 
     /** The model with this id or alias. */

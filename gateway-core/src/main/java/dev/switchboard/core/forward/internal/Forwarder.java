@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.core.GatewayException;
 import dev.switchboard.core.forward.ClientGoneException;
 import dev.switchboard.core.forward.ProxyRequest;
 import dev.switchboard.core.forward.RequestBody;
@@ -25,9 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Relays a client request to a leased engine and streams the answer back without buffering it; a
- * streamed request body (an upload) goes to the engine as it is read, not held whole either.
- * Everything that can go wrong before the first byte reaches the client becomes a {@link
- * GatewayException}; after that, the response can only be cut short.
+ * streamed request body (an upload) goes to the engine as it is read, not held whole either. An
+ * engine that cannot be reached gives an {@link EngineUnreachableException} before any byte reaches
+ * the client; after the first byte, the response can only be cut short.
  */
 public final class Forwarder {
     private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
@@ -54,7 +53,7 @@ public final class Forwarder {
     /**
      * Forwards the request and relays the response.
      *
-     * @throws GatewayException when the engine cannot be reached (nothing was sent to the client)
+     * @throws EngineUnreachableException when the engine cannot be reached (nothing was sent to the client)
      * @throws ClientGoneException when the client went away mid-response (upstream was cancelled)
      * @throws IOException when the engine broke off mid-response
      * @return the engine's status code, as relayed
@@ -69,8 +68,8 @@ public final class Forwarder {
         try {
             response = http.send(target, request.method(), upstreamHeaders(lease, request), body);
         } catch (IOException e) {
-            throw GatewayException.badGateway(
-                    "model '" + lease.model().id() + "': the engine did not answer (" + e.getMessage() + ")");
+            throw new EngineUnreachableException(
+                    "model '" + lease.model().id() + "': the engine did not answer (" + e.getMessage() + ")", e);
         }
         AtomicBoolean clientGone = new AtomicBoolean();
         try (response) {

@@ -25,14 +25,13 @@ import dev.switchboard.core.process.LogBuffer;
 import dev.switchboard.core.process.internal.EngineLauncher;
 import dev.switchboard.core.process.internal.EngineProcess;
 import dev.switchboard.core.process.internal.StartFailure;
-import dev.switchboard.core.process.internal.Supervisor;
 import dev.switchboard.core.spi.Backend;
 import dev.switchboard.core.spi.ChildSignal;
-import dev.switchboard.core.spi.LaunchContext;
 import dev.switchboard.core.spi.LaunchSpec;
 import dev.switchboard.core.spi.ModelDescriptor;
 import dev.switchboard.core.spi.Placement;
 import dev.switchboard.core.spi.WarmTier;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,9 +51,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The single writer of model state: admits requests (a FIFO queue with one entry per model), asks
  * the planner where a model goes and what must make room, and drives each model's {@link
- * ModelLifecycle}. Every transition happens under one lock; slow work (spawning, readiness,
- * sleeping, stopping) runs on virtual threads and re-enters the lock to record its outcome, which
- * applies only if the model did not move meanwhile. Futures complete after the lock is released.
+ * ModelLifecycle}. Every transition happens under one lock; slow work (readiness and stopping in
+ * the {@link EngineRunner}, sleeping and waking in {@link WarmTiers}) runs on virtual threads and
+ * re-enters the lock to record its outcome, which applies only if the model did not move
+ * meanwhile. Futures complete after the lock is released.
  *
  * <ul>
  *   <li>Single flight: one start per model; every request waiting for it shares the outcome.
@@ -67,21 +67,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class ModelManager implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ModelManager.class);
-    private static final Duration IDLE_CHECK = Duration.ofSeconds(1);
     private static final Duration GPU_CHECK = Duration.ofMillis(250);
 
     private final Map<String, Backend> backends;
     private final EngineLauncher launcher;
-    private final HttpClient http;
     private final SchedulerConfig config;
     private final EventBus events;
-    private final IntSupplier gatewayPort;
     private final SchedulerClock clock;
     private final GpuReadings gpus;
     private final GroupRules groups;
     private final IdlePolicy idle;
     private final WarmTiers warmTiers;
     private final BiConsumer<String, String> startFailures;
+    private final EngineRunner runner;
+    private final IdleTimer idleTimer;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, ModelLifecycle> models = new HashMap<>();
@@ -105,17 +104,16 @@ public final class ModelManager implements AutoCloseable {
             BiConsumer<String, String> startFailures) {
         this.backends = Map.copyOf(backends);
         this.launcher = launcher;
-        this.http = http;
         this.config = config;
         this.events = events;
-        this.gatewayPort = gatewayPort;
         this.clock = clock;
         this.gpus = new GpuReadings(inventory, this.backends, clock);
         this.groups = new GroupRules(config.groups());
         this.idle = new IdlePolicy(config.idleTtl());
         this.warmTiers = new WarmTiers(this.backends);
         this.startFailures = startFailures;
-        clock.every("idle-unload", IDLE_CHECK, this::unloadIdleModels);
+        this.idleTimer = new IdleTimer(clock, this::unloadIdleModels);
+        this.runner = new EngineRunner(http, gatewayPort, gpus, config.stopTimeout(), this::launched);
         // GPU memory frees some time after an engine exits: while anything waits or moves, re-read
         // it and retry waiting starts; when all is settled, nothing is read
         clock.every("gpu-readings", GPU_CHECK, this::refreshGpus);
@@ -274,6 +272,34 @@ public final class ModelManager implements AutoCloseable {
         }
     }
 
+    /**
+     * The engine behind the lease refused its request, or dropped it before answering. When that
+     * engine has exited (or exits within a moment), the crash is recorded at once, the lease goes
+     * back, and the returned future gives a lease on a fresh start of the model: a request that
+     * reached no engine is restarted once, transparently. Empty when the engine still runs, was
+     * stopped on purpose, or is an upstream the gateway does not run.
+     */
+    public Optional<CompletableFuture<Lease>> restartDeadEngine(Lease lease) throws InterruptedException {
+        EngineProcess process = lease instanceof EngineLease granted ? granted.process() : null;
+        if (process == null || !runner.awaitExit(process)) {
+            return Optional.empty();
+        }
+        ModelDescriptor model = lease.model();
+        lock.lock();
+        try {
+            ModelLifecycle lifecycle = models.get(model.id());
+            onExit(lifecycle, process, process.exit().join()); // unless its exit callback was first
+            if (lifecycle.is(STOPPING) || lifecycle.is(UNLOADED)) {
+                return Optional.empty(); // it was stopped on purpose: not for this request to undo
+            }
+            log.info("model '{}': its engine died before the request reached it; restarting it", model.id());
+        } finally {
+            unlock();
+        }
+        lease.close();
+        return Optional.of(acquire(model, true));
+    }
+
     /** A snapshot of every model the manager has seen. */
     public Map<String, ModelStatus> statuses() {
         lock.lock();
@@ -375,13 +401,14 @@ public final class ModelManager implements AutoCloseable {
     }
 
     /**
-     * Releases the lock; the outermost release then completes the futures decided under it. A
-     * callback that re-enters the manager (a fallback acquiring another model, say) then finds
-     * the queue consistent instead of modifying it mid-iteration.
+     * Releases the lock; the outermost release re-arms the idle check, then completes the futures
+     * decided under it. A callback that re-enters the manager (a fallback acquiring another model,
+     * say) then finds the queue consistent instead of modifying it mid-iteration.
      */
     private void unlock() {
         List<Runnable> due = List.of();
-        if (lock.getHoldCount() == 1 && !completions.isEmpty()) {
+        if (lock.getHoldCount() == 1) {
+            idleTimer.arm(closed ? Optional.empty() : idle.next(models.values(), queue::wanted));
             due = List.copyOf(completions);
             completions.clear();
         }
@@ -404,7 +431,7 @@ public final class ModelManager implements AutoCloseable {
     private Lease lease(ModelLifecycle lifecycle) {
         lifecycle.leases++;
         lifecycle.lastUsed = clock.now();
-        return new Lease(lifecycle.model(), lifecycle.spec, () -> release(lifecycle));
+        return new EngineLease(lifecycle.model(), lifecycle.spec, lifecycle.process, () -> release(lifecycle));
     }
 
     private void release(ModelLifecycle lifecycle) {
@@ -568,72 +595,31 @@ public final class ModelManager implements AutoCloseable {
             return;
         }
         long epoch = lifecycle.epoch();
-        Thread.ofVirtual().name("start-" + lifecycle.id()).start(() -> runStart(lifecycle, epoch, backend));
+        runner.start(lifecycle, backend, () -> ready(lifecycle, epoch), failure -> failed(lifecycle, epoch, failure));
     }
 
-    /** Off the lock: builds the launch, spawns the engine and waits until it serves. */
-    private void runStart(ModelLifecycle lifecycle, long epoch, Backend backend) {
-        ModelDescriptor model = lifecycle.model();
-        LogBuffer output = lifecycle.output;
-        Placement placement = lifecycle.placement;
-        EngineProcess process = null;
+    /**
+     * A start's launch is built: recorded, and its engine spawned under the lock so that close()
+     * either sees this engine or prevents it (the runner's {@link EngineRunner.Spawner}).
+     */
+    private EngineProcess launched(ModelLifecycle lifecycle, LaunchSpec spec) throws StartFailure, IOException {
+        lock.lock();
         try {
-            LaunchSpec spec =
-                    backend.launch(model, placement, new LaunchContext(Supervisor.freePort(), gatewayPort.getAsInt()));
-            lock.lock();
-            try {
-                lifecycle.spec = spec;
-                if (spec.hasProcess()) {
-                    if (closed) {
-                        throw new StartFailure(
-                                "model '" + model.id() + "' not started: the gateway is shutting down",
-                                null,
-                                List.of());
-                    }
-                    // spawned under the lock so that close() either sees this engine or prevents it
-                    process = launcher.start(model.id(), spec, output, signal -> onSignal(lifecycle, signal));
-                    lifecycle.process = process;
-                }
-            } finally {
-                unlock();
+            lifecycle.spec = spec;
+            if (!spec.hasProcess()) {
+                return null;
             }
-            if (process != null) {
-                EngineProcess started = process;
-                started.exit().thenAccept(code -> onExit(lifecycle, started, code));
-                started.awaitReady(http);
-                gpus.learnFootprint(model.id(), started, placement);
+            if (closed) {
+                throw new StartFailure(
+                        "model '" + lifecycle.id() + "' not started: the gateway is shutting down", null, List.of());
             }
-            ready(lifecycle, epoch);
-        } catch (StartFailure e) {
-            stopQuietly(process);
-            e.lastLines().forEach(line -> log.warn("[{}] {}", model.id(), line));
-            Integer code = e.exitCode().isPresent() ? e.exitCode().getAsInt() : null;
-            failed(lifecycle, epoch, new Failure(e.getMessage(), code, e.lastLines(), e.timedOut()));
-        } catch (InterruptedException e) {
-            stopQuietly(process);
-            failed(lifecycle, epoch, new Failure("model '" + model.id() + "' start was interrupted", null, List.of()));
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            stopQuietly(process);
-            log.warn("model '{}' could not be launched", model.id(), e);
-            failed(
-                    lifecycle,
-                    epoch,
-                    new Failure(
-                            "model '" + model.id() + "' failed to start: " + e.getMessage(),
-                            null,
-                            output.tail(ModelLifecycle.FAILURE_LINES)));
-        }
-    }
-
-    private void stopQuietly(EngineProcess process) {
-        if (process == null) {
-            return;
-        }
-        try {
-            process.stop(config.stopTimeout());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            EngineProcess process =
+                    launcher.start(lifecycle.id(), spec, lifecycle.output, signal -> onSignal(lifecycle, signal));
+            lifecycle.process = process;
+            process.exit().thenAccept(code -> onExit(lifecycle, process, code));
+            return process;
+        } finally {
+            unlock();
         }
     }
 
@@ -821,7 +807,7 @@ public final class ModelManager implements AutoCloseable {
                         Duration.ofNanos(clock.nanoTime() - startedAt).toMillis());
                 ready(lifecycle, epoch);
             } else {
-                stopQuietly(process);
+                runner.stopQuietly(process);
                 failed(
                         lifecycle,
                         epoch,
@@ -882,18 +868,7 @@ public final class ModelManager implements AutoCloseable {
         stop.cancelDrainTimeout.run();
         EngineProcess process = lifecycle.process;
         long epoch = lifecycle.epoch();
-        Duration timeout = stopTimeout(lifecycle);
-        Thread.ofVirtual().name("stop-" + lifecycle.id()).start(() -> {
-            try {
-                if (process != null) {
-                    process.stop(timeout);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                stopped(lifecycle, epoch, process);
-            }
-        });
+        runner.stop(lifecycle.id(), process, stopTimeout(lifecycle), () -> stopped(lifecycle, epoch, process));
     }
 
     private void stopped(ModelLifecycle lifecycle, long epoch, EngineProcess process) {
@@ -921,6 +896,7 @@ public final class ModelManager implements AutoCloseable {
     private void unloadIdleModels() {
         lock.lock();
         try {
+            idleTimer.fired(); // the next unlock arms the check after this one
             for (ModelLifecycle lifecycle : models.values()) {
                 if (idle.expired(lifecycle, queue.wanted(lifecycle.id()), clock.now())) {
                     stop(lifecycle, "idle for " + idle.ttl(lifecycle).toSeconds() + "s");

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,34 +128,32 @@ public final class Supervisor implements EngineLauncher, AutoCloseable {
      * a random point, so a port handed out is not handed out again for thousands of starts.
      */
     public static int freePort() {
-        synchronized (PORTS) {
-            for (int tries = 0; tries < PORT_RANGE_SIZE; tries++) {
-                int port = PORT_RANGE_START + PORTS.next();
-                try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                    return port;
-                } catch (IOException e) {
-                    // taken by someone else: try the next one
-                }
+        // only the cursor is shared: the probe binds a socket, which is not done under a monitor
+        for (int tries = 0; tries < PORT_RANGE_SIZE; tries++) {
+            int port = PORT_RANGE_START + PORTS.next();
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException e) {
+                // taken by someone else: try the next one
             }
         }
         throw new UncheckedIOException(new IOException(
                 "no free local port in " + PORT_RANGE_START + ".." + (PORT_RANGE_START + PORT_RANGE_SIZE - 1)));
     }
 
-    /** Round-robin over {@code [0, size)} from a random start; guarded by its own monitor. */
+    /** Round-robin over {@code [0, size)} from a random start; thread-safe. */
     private static final class PortCursor {
         private final int size;
-        private int next;
+        private final AtomicInteger next;
 
         PortCursor(int size) {
             this.size = size;
-            this.next = java.util.concurrent.ThreadLocalRandom.current().nextInt(size);
+            this.next = new AtomicInteger(
+                    java.util.concurrent.ThreadLocalRandom.current().nextInt(size));
         }
 
         int next() {
-            int value = next;
-            next = (next + 1) % size;
-            return value;
+            return next.getAndUpdate(value -> (value + 1) % size);
         }
     }
 }

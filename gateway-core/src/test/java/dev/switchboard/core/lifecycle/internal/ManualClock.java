@@ -15,6 +15,7 @@ final class ManualClock implements SchedulerClock {
     private final Instant start = Instant.parse("2026-01-01T00:00:00Z");
     private long failures;
     private long sequence;
+    private long onceRuns;
 
     private final class Task {
         final long order = sequence++;
@@ -105,6 +106,7 @@ final class ManualClock implements SchedulerClock {
                     next.due += next.period;
                 } else {
                     tasks.remove(next);
+                    onceRuns++;
                 }
             } finally {
                 lock.unlock();
@@ -114,6 +116,16 @@ final class ManualClock implements SchedulerClock {
             } catch (RuntimeException e) {
                 failures++;
             }
+        }
+    }
+
+    /** How many tasks given to {@link #schedule} have run so far. */
+    long onceRuns() {
+        lock.lock();
+        try {
+            return onceRuns;
+        } finally {
+            lock.unlock();
         }
     }
 

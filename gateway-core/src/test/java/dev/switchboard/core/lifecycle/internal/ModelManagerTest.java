@@ -273,6 +273,38 @@ class ModelManagerTest {
     }
 
     @Test
+    void aLeaseOnAnEngineThatDiedIsTradedForOneOnAFreshStart() throws InterruptedException {
+        manager();
+        FakeEngines.Engine dead = ready(model("a"));
+        Lease lease = manager.acquire(model("a"), true).join();
+        dead.crash(137); // between its readiness and the request
+
+        CompletableFuture<Lease> restarted = manager.restartDeadEngine(lease).orElseThrow();
+        awaitEngine("a", 2).becomeReady();
+
+        restarted.join().close();
+        assertThat(state("a")).isEqualTo(READY);
+        assertThat(manager.status("a").orElseThrow().inFlight())
+                .as("the dead engine's lease went back")
+                .isZero();
+        awaitMoves("a", STARTING, READY, FAILED, STARTING, READY);
+    }
+
+    @Test
+    void anEngineStoppedOnPurposeIsNotRestartedForALeaseThatOutlivedIt() throws InterruptedException {
+        manager(SchedulerConfig.custom().stopTimeout(Duration.ofSeconds(10)));
+        ready(model("a"));
+        Lease lease = manager.acquire(model("a"), true).join();
+        CompletableFuture<Void> unloaded = manager.unload("a", "unload requested");
+        clock.advance(Duration.ofSeconds(10)); // the drain times out: the engine stops under the lease
+        unloaded.join();
+
+        assertThat(manager.restartDeadEngine(lease)).isEmpty();
+        assertThat(engines.of("a")).hasSize(1);
+        lease.close();
+    }
+
+    @Test
     void aRequestForAStoppingModelWaitsForItsNextStart() {
         manager();
         CompletableFuture<Lease> pending = manager.acquire(model("a"), true);
@@ -311,6 +343,23 @@ class ModelManagerTest {
     }
 
     @Test
+    void theIdleCheckRunsOnlyAtTheNextExpiryAndEachUseMovesIt() {
+        manager(SchedulerConfig.custom().idleTtl(Duration.ofSeconds(30)));
+        ready(model("a")); // idle from now: expires at 30 s
+        clock.advance(Duration.ofSeconds(20));
+        manager.acquire(model("a"), true).join().close(); // used again: expires at 50 s
+
+        clock.advance(Duration.ofMillis(29_999));
+        assertThat(state("a")).isEqualTo(READY);
+        assertThat(clock.onceRuns()).as("timed tasks run while nothing expires").isZero();
+
+        clock.advance(Duration.ofMillis(1));
+        assertThat(clock.onceRuns()).isEqualTo(1);
+        assertThat(state("a")).isIn(STOPPING, UNLOADED);
+        awaitState("a", UNLOADED);
+    }
+
+    @Test
     void aModelWithARequestInFlightOutlivesItsTtl() {
         manager(SchedulerConfig.custom().idleTtl(Duration.ofSeconds(30)));
         ready(model("a"));
@@ -319,6 +368,9 @@ class ModelManagerTest {
         clock.advance(Duration.ofMinutes(5));
 
         assertThat(state("a")).isEqualTo(READY);
+        assertThat(clock.onceRuns())
+                .as("no idle check while nothing can expire")
+                .isZero();
         lease.close();
     }
 

@@ -102,6 +102,36 @@ class CircuitBreakerTest {
                 .until(() -> failure(gateway.acquire("flaky", true)), e -> e.status() == 500);
     }
 
+    /** The half-open probe's lease, once the open breaker's wait is over. */
+    private Lease probe() {
+        return await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> gateway.acquire("flaky", true)
+                                .handle((lease, error) -> lease)
+                                .join(),
+                        l -> l != null);
+    }
+
+    @Test
+    void aProbeWhoseClientLeftBeforeItsRequestWasForwardedGivesItsPermissionBack() throws Exception {
+        Path crash = Files.createFile(dir.resolve("crash"));
+        start(crash, dir.resolve("journal.jsonl"));
+        failedStart();
+        failedStart();
+        assertThat(gateway.circuitState("flaky")).isEqualTo(State.OPEN);
+        Files.delete(crash);
+
+        Lease probe = probe();
+        assertThat(gateway.circuitState("flaky")).isEqualTo(State.HALF_OPEN);
+        probe.close(); // the client hung up before its request went to the engine
+
+        // the breaker's only half-open permission is free again: the next request is the probe
+        Lease next = gateway.acquire("flaky", true).join();
+        gateway.forward(next, new ProxyRequest("GET", "/health", Map.of(), RequestBody.EMPTY), new CollectingSink());
+        next.close();
+        assertThat(gateway.circuitState("flaky")).isEqualTo(State.CLOSED);
+    }
+
     @Test
     void opensOnRepeatedFailedStartsRejectsWithoutSpawningThenAHealthyProbeClosesIt() throws Exception {
         Path crash = Files.createFile(dir.resolve("crash"));
@@ -129,12 +159,7 @@ class CircuitBreakerTest {
         assertThat(spawns).as("an open breaker spawns nothing").hasValue(2);
 
         Files.delete(crash); // the engine is healthy again
-        Lease probe = await().atMost(Duration.ofSeconds(10))
-                .until(
-                        () -> gateway.acquire("flaky", true)
-                                .handle((lease, error) -> lease)
-                                .join(),
-                        l -> l != null);
+        Lease probe = probe();
         assertThat(Journal.read(journal).stream().filter(e -> e.event().equals(JournalEvent.START)))
                 .hasSize(1);
         assertThat(gateway.circuitState("flaky")).isEqualTo(State.HALF_OPEN);
