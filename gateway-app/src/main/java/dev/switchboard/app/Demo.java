@@ -2,7 +2,6 @@ package dev.switchboard.app;
 
 import dev.switchboard.app.config.AppConfig;
 import dev.switchboard.app.config.ConfigLoader;
-import dev.switchboard.simulator.SimulatorCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,13 +21,29 @@ import java.util.stream.Collectors;
 final class Demo {
     static final String SIMULATOR_VARIABLE = "SWITCHBOARD_SIMULATOR";
     private static final String RESOURCE = "demo.yaml";
+    private static final String SIMULATOR_COMMAND = "dev.switchboard.simulator.SimulatorCommand";
 
     private Demo() {}
 
     static AppConfig config(Map<String, String> env) {
         Map<String, String> variables = new HashMap<>(env);
-        variables.put(SIMULATOR_VARIABLE, shellWords(SimulatorCommand.javaCommand()));
+        variables.put(SIMULATOR_VARIABLE, shellWords(simulatorCommand()));
         return ConfigLoader.withEnvironment(variables).load(RESOURCE, text(), Path.of(""));
+    }
+
+    /**
+     * The simulator's java command line, from the engine-simulator jar found at run time: the
+     * simulator is a test stand-in, so the gateway does not compile against it.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<String> simulatorCommand() {
+        try {
+            return (List<String>)
+                    Class.forName(SIMULATOR_COMMAND).getMethod("javaCommand").invoke(null);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new IllegalStateException(
+                    "--demo needs the engine simulator (engine-simulator's jar) on the class path: " + e, e);
+        }
     }
 
     /** Quotes words so that the command backend's shell-like splitting gives them back unchanged. */
