@@ -50,6 +50,8 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = '{"model":"$first","max_tokens":4,"messages":[{"role":"user","content":"hello"}]}'
 EOF
+        # the same warm-up for both (Switchboard's JIT compiles on the cores the engine computes on)
+        wrk -t1 -c8 -d"${WARMUP:-8s}" -s "$work/llama.lua" "$base/v1/chat/completions" >/dev/null
         read -r rps1[$which] _ p99_1[$which] < <(wrk_point "$base/v1/chat/completions" 1 "$work/llama.lua")
         read -r rps8[$which] _ p99_8[$which] < <(wrk_point "$base/v1/chat/completions" 8 "$work/llama.lua")
         stop_pid "$router_pid"

@@ -540,6 +540,7 @@ public final class ModelManager implements AutoCloseable {
             if (!fits.evict().isEmpty()) {
                 if (!anyIn(STOPPING, FALLING_ASLEEP)) { // never make room twice for one start
                     fits.evict().forEach(victim -> evict(models.get(victim), lifecycle.id()));
+                    repump = true; // a slot is free at once; memory only once the victims have exited
                 }
                 return; // start once the room is really free
             }
