@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,6 +35,7 @@ import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,24 +55,20 @@ class ExportedApiTest {
 
     @Test
     void noExportedSignatureNamesANonExportedType() throws Exception {
-        Map<String, ModuleDescriptor> descriptors = new java.util.HashMap<>();
-        Map<String, List<String>> classesByModule = new java.util.HashMap<>();
+        Set<String> ours = new HashSet<>();
+        Set<String> exported = new HashSet<>();
+        List<String> classes = new ArrayList<>();
         for (Class<?> member : MODULES) {
             Path location = location(member);
             ModuleDescriptor descriptor = descriptor(location);
-            descriptors.put(descriptor.name(), descriptor);
-            classesByModule.put(descriptor.name(), classNames(location));
+            ours.addAll(descriptor.packages());
+            descriptor.exports().stream().filter(e -> !e.isQualified()).forEach(e -> exported.add(e.source()));
+            classes.addAll(classNames(location));
         }
-        Set<String> ours = new HashSet<>();
-        Set<String> exported = new HashSet<>();
-        descriptors.values().forEach(d -> {
-            ours.addAll(d.packages());
-            d.exports().stream().filter(e -> !e.isQualified()).forEach(e -> exported.add(e.source()));
-        });
         Predicate<String> visible = pkg -> !ours.contains(pkg) || exported.contains(pkg);
 
         List<String> leaks = new ArrayList<>();
-        classesByModule.values().stream().flatMap(List::stream).forEach(name -> {
+        classes.forEach(name -> {
             Class<?> type = load(name);
             if (exported.contains(type.getPackageName()) && isApi(type)) {
                 leaks.addAll(leaks(type, visible));
@@ -103,7 +101,7 @@ class ExportedApiTest {
 
     /** The non-exported types a public or protected member of {@code type} names. */
     static List<String> leaks(Class<?> type, Predicate<String> visible) {
-        Map<String, Type> named = new java.util.LinkedHashMap<>();
+        Map<String, Type> named = new LinkedHashMap<>();
         if (type.getGenericSuperclass() != null) {
             named.put("superclass", type.getGenericSuperclass());
         }
@@ -137,7 +135,7 @@ class ExportedApiTest {
             }
         }
         Set<String> leaks = new TreeSet<>();
-        named.forEach((where, named1) -> classesIn(named1, new HashSet<>()).stream()
+        named.forEach((where, signature) -> classesIn(signature, new HashSet<>()).stream()
                 .filter(used -> !visible.test(used.getPackageName()))
                 .forEach(used ->
                         leaks.add(type.getName() + "." + where.replaceAll("#\\d+$", "") + " names " + used.getName())));
@@ -210,7 +208,7 @@ class ExportedApiTest {
             }
         } else {
             try (JarFile jar = new JarFile(location.toFile())) {
-                entries = jar.stream().map(java.util.zip.ZipEntry::getName).toList();
+                entries = jar.stream().map(ZipEntry::getName).toList();
             }
         }
         return entries.stream()

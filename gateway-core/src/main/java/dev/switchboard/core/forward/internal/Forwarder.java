@@ -19,6 +19,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +47,9 @@ public final class Forwarder {
             "http2-settings");
 
     /** Hop-by-hop headers, headers the client library sets itself, and the gateway's own credentials. */
-    private static final Set<String> NOT_FORWARDED =
-            union(HOP_BY_HOP, Set.of("host", "content-length", "expect", "authorization", "x-api-key"));
+    private static final Set<String> NOT_FORWARDED = Stream.concat(
+                    HOP_BY_HOP.stream(), Stream.of("host", "content-length", "expect", "authorization", "x-api-key"))
+            .collect(Collectors.toUnmodifiableSet());
 
     private final Http1Client http = new Http1Client(Duration.ofSeconds(5));
 
@@ -98,12 +101,6 @@ public final class Forwarder {
                     lease.model().id());
             throw gone;
         }
-    }
-
-    private static Set<String> union(Set<String> first, Set<String> second) {
-        Set<String> all = new java.util.HashSet<>(first);
-        all.addAll(second);
-        return Set.copyOf(all);
     }
 
     /** Closes the idle engine connections. */
