@@ -1,5 +1,6 @@
 package dev.switchboard.llamacpp;
 
+import dev.switchboard.core.forward.HttpClients;
 import dev.switchboard.core.spi.Backend;
 import dev.switchboard.core.spi.BackendConfig;
 import dev.switchboard.core.spi.LaunchContext;
@@ -28,6 +29,7 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * llama-server in router mode, as a backend: models come from the download cache, a models
@@ -66,7 +68,8 @@ public final class LlamaCppBackend implements Backend {
                 .map(CacheDirectories::of)
                 .orElseGet(() -> CacheDirectories.resolve(System.getenv(), Path.of(System.getProperty("user.home"))));
         // the HttpClient keeps its default of not following redirects, so the token stays on the hub
-        HttpClient http = HttpClient.newHttpClient();
+        Supplier<HttpClient> http =
+                () -> HttpClients.buildInBackground(HttpClient.newBuilder()).join();
         HubClient hub = config.string(HF_ENDPOINT)
                 .map(endpoint ->
                         new HubClient(URI.create(endpoint), Optional.ofNullable(System.getenv("HF_TOKEN")), http))

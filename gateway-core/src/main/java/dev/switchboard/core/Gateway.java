@@ -6,6 +6,7 @@ import dev.switchboard.core.event.EventBus;
 import dev.switchboard.core.event.GatewayEvent;
 import dev.switchboard.core.event.GatewayListener;
 import dev.switchboard.core.forward.ClientGoneException;
+import dev.switchboard.core.forward.HttpClients;
 import dev.switchboard.core.forward.ProxyRequest;
 import dev.switchboard.core.forward.ResponseSink;
 import dev.switchboard.core.forward.internal.EngineUnreachableException;
@@ -90,16 +91,16 @@ public final class Gateway implements AutoCloseable {
 
     private final EventBus events;
     private final Supervisor supervisor;
-    private final HttpClient http;
+    /** The client that asks engines whether they are ready, built beside the start-up. */
+    private final CompletableFuture<HttpClient> http;
+
     private final Thread shutdownHook;
 
     private Gateway(Builder builder) {
         BackendRegistry registry = builder.registry != null ? builder.registry : BackendRegistry.discover();
         this.backends = Collections.unmodifiableMap(createBackends(builder.config.backends(), registry));
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build();
+        this.http = HttpClients.buildInBackground(
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)));
         try {
             List<ModelSource> sources = new ArrayList<>();
             this.configured = new ConfiguredModels(builder.config.models(), backends.keySet());
@@ -115,7 +116,7 @@ public final class Gateway implements AutoCloseable {
             this.manager = new ModelManager(
                     backends,
                     supervisor,
-                    http,
+                    http::join,
                     builder.config.scheduler(),
                     events,
                     builder.gatewayPort,
@@ -126,7 +127,7 @@ public final class Gateway implements AutoCloseable {
         } catch (RuntimeException e) {
             // a half-built gateway closes what it opened: nobody else holds it
             backends.values().forEach(Backend::close);
-            http.close();
+            http.thenAccept(HttpClient::close);
             throw e;
         }
         if (builder.shutdownHook) {
@@ -586,7 +587,7 @@ public final class Gateway implements AutoCloseable {
         events.close();
         backends.values().forEach(Backend::close);
         forwarder.close();
-        http.close();
+        http.thenAccept(HttpClient::close);
         if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);

@@ -22,6 +22,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -51,26 +54,41 @@ public final class HubClient {
 
     private final URI endpoint;
     private final Optional<String> token;
-    private final HttpClient http;
+    private final Supplier<HttpClient> clients;
+    private final Lock clientLock = new ReentrantLock();
+    private HttpClient http; // guarded by clientLock
 
     /**
      * @param endpoint the hub, such as {@link #DEFAULT_ENDPOINT} or a mirror
      * @param token an access token for private and gated repositories
-     * @param http the client to send with; one that does not follow redirects itself (the default
-     *     of {@link HttpClient#newHttpClient()}) keeps the token on the hub
+     * @param http makes the client to send with, at the first request (a JDK client loads the trust
+     *     store, which a gateway that never downloads need not wait for); one that does not follow
+     *     redirects itself (the default of {@link HttpClient#newHttpClient()}) keeps the token on the hub
      */
-    public HubClient(URI endpoint, Optional<String> token, HttpClient http) {
+    public HubClient(URI endpoint, Optional<String> token, Supplier<HttpClient> http) {
         String base = endpoint.toString();
         this.endpoint = URI.create(base.endsWith("/") ? base : base + "/");
         this.token = Objects.requireNonNull(token, "token").filter(t -> !t.isBlank());
-        this.http = Objects.requireNonNull(http, "http");
+        this.clients = Objects.requireNonNull(http, "http");
+    }
+
+    private HttpClient http() {
+        clientLock.lock();
+        try {
+            if (http == null) {
+                http = clients.get();
+            }
+            return http;
+        } finally {
+            clientLock.unlock();
+        }
     }
 
     /**
      * The hub llama.cpp would use: {@code MODEL_ENDPOINT}, else {@code HF_ENDPOINT}, else {@link
      * #DEFAULT_ENDPOINT}; the token from {@code HF_TOKEN}. Empty variables count as unset.
      */
-    public static HubClient fromEnvironment(Map<String, String> env, HttpClient http) {
+    public static HubClient fromEnvironment(Map<String, String> env, Supplier<HttpClient> http) {
         URI endpoint = variable(env, "MODEL_ENDPOINT")
                 .or(() -> variable(env, "HF_ENDPOINT"))
                 .map(URI::create)
@@ -167,7 +185,7 @@ public final class HubClient {
 
     private <T> HttpResponse<T> sendOnce(HttpRequest request, BodyHandler<T> handler) throws IOException {
         try {
-            return http.send(request, handler);
+            return http().send(request, handler);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while calling " + request.uri());

@@ -53,7 +53,7 @@ class HfDownloaderTest {
     }
 
     private HfDownloader downloader(Optional<String> token) {
-        return new HfDownloader(new HubClient(hub.endpoint(), token, http), cache);
+        return new HfDownloader(new HubClient(hub.endpoint(), token, () -> http), cache);
     }
 
     private DownloadResult download(String model) throws IOException {

@@ -19,7 +19,7 @@ class HubClientTest {
 
     @Test
     void defaultsToHuggingFace() {
-        assertThat(HubClient.fromEnvironment(Map.of(), http).endpoint())
+        assertThat(HubClient.fromEnvironment(Map.of(), () -> http).endpoint())
                 .isEqualTo(URI.create("https://huggingface.co/"));
     }
 
@@ -28,13 +28,15 @@ class HubClientTest {
         Map<String, String> env =
                 Map.of("MODEL_ENDPOINT", "https://mirror.example/hf", "HF_ENDPOINT", "https://other.example");
 
-        assertThat(HubClient.fromEnvironment(env, http).endpoint()).isEqualTo(URI.create("https://mirror.example/hf/"));
+        assertThat(HubClient.fromEnvironment(env, () -> http).endpoint())
+                .isEqualTo(URI.create("https://mirror.example/hf/"));
     }
 
     @Test
     void anEmptyVariableCountsAsUnset() {
         Map<String, String> env = Map.of("MODEL_ENDPOINT", "", "HF_ENDPOINT", "https://hf-mirror.com");
 
-        assertThat(HubClient.fromEnvironment(env, http).endpoint()).isEqualTo(URI.create("https://hf-mirror.com/"));
+        assertThat(HubClient.fromEnvironment(env, () -> http).endpoint())
+                .isEqualTo(URI.create("https://hf-mirror.com/"));
     }
 }

@@ -7,6 +7,7 @@ import dev.switchboard.app.activity.ModelTimeline;
 import dev.switchboard.app.http.chat.ConversationRoutes;
 import dev.switchboard.app.http.internal.EventStreams;
 import dev.switchboard.app.http.internal.Json;
+import dev.switchboard.app.http.internal.WebUiFiles;
 import dev.switchboard.app.http.llamaswap.LlamaSwapRoutes;
 import dev.switchboard.app.http.metrics.GatewayMetrics;
 import dev.switchboard.app.http.ollama.OllamaRoutes;
@@ -18,7 +19,6 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.HttpStatus;
-import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.javalin.util.JavalinException;
 import java.time.Duration;
@@ -129,11 +129,9 @@ public final class GatewayServer {
             ConfigRoutes.register(config.routes, reload);
             ToolRoutes.register(config.routes, tools, settings.maxBodyBytes());
             if (settings.webUi()) {
-                config.staticFiles.add(files -> {
-                    files.hostedPath = "/ui";
-                    files.directory = "/ui";
-                    files.location = Location.CLASSPATH;
-                });
+                WebUiFiles ui = new WebUiFiles("/ui");
+                config.routes.get("/ui", ui); // and /ui/: Javalin ignores a trailing slash
+                config.routes.get("/ui/{file}", ui);
                 config.routes.get("/", ctx -> ctx.redirect("/ui/", HttpStatus.FOUND));
             }
         });

@@ -37,6 +37,49 @@ class WebUiTest {
     }
 
     @Test
+    void answersNotModifiedWhileAFileIsUnchanged() {
+        try (TestGateway gateway = TestGateway.start(dir, List.of())) {
+            HttpResponse<String> first = gateway.get("/ui/app.js");
+            String etag = first.headers().firstValue("etag").orElseThrow();
+            assertThat(first.headers().firstValue("cache-control")).hasValue("max-age=0");
+            assertThat(first.headers().firstValue("content-type"))
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("text/javascript"));
+
+            HttpResponse<String> again = gateway.send(gateway.request("/ui/app.js")
+                    .header("If-None-Match", etag)
+                    .GET()
+                    .build());
+
+            assertThat(again.statusCode()).isEqualTo(304);
+            assertThat(again.body()).isEmpty();
+        }
+    }
+
+    @Test
+    void answersNotFoundForAnythingButTheUisFiles() {
+        try (TestGateway gateway = TestGateway.start(dir, List.of())) {
+            HttpResponse<String> missing = gateway.get("/ui/nothing.js");
+            assertThat(missing.statusCode()).isEqualTo(404);
+            assertThat(missing.body()).contains("\"error\"");
+            // a class on the class path is no file of the UI, whatever the name says
+            assertThat(gateway.get("/ui/..%2Fdev%2Fswitchboard%2Fapp%2FMain.class")
+                            .statusCode())
+                    .isEqualTo(404);
+            assertThat(gateway.get("/ui/Main.class").statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void sendsTheBarePathToTheFolder() {
+        try (TestGateway gateway = TestGateway.start(dir, List.of())) {
+            HttpResponse<String> bare = gateway.get("/ui");
+
+            assertThat(bare.statusCode()).isEqualTo(301);
+            assertThat(bare.headers().firstValue("location")).hasValue("/ui/");
+        }
+    }
+
+    @Test
     void redirectsTheRootToTheUi() {
         try (TestGateway gateway = TestGateway.start(dir, List.of())) {
             HttpResponse<String> root = gateway.get("/");

@@ -2,12 +2,14 @@ package dev.switchboard.core.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.core.forward.HttpClients;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The control calls a warm tier makes to a local engine: POSTs that must answer 2xx, reads of a
@@ -18,15 +20,13 @@ public final class EngineControl implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration POLL = Duration.ofMillis(50);
 
-    private final HttpClient http;
+    private final CompletableFuture<HttpClient> http;
     private final Duration timeout;
 
     /** @param timeout the bound of each call and of each {@link #await} */
     public EngineControl(Duration timeout) {
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build();
+        this.http = HttpClients.buildInBackground(
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)));
         this.timeout = timeout;
     }
 
@@ -47,7 +47,8 @@ public final class EngineControl implements AutoCloseable {
 
     /** The HTTP status a GET of the path answers with. */
     public int status(URI engine, String path) throws IOException, InterruptedException {
-        return http.send(request(engine, path).GET().build(), HttpResponse.BodyHandlers.discarding())
+        return http.join()
+                .send(request(engine, path).GET().build(), HttpResponse.BodyHandlers.discarding())
                 .statusCode();
     }
 
@@ -83,7 +84,7 @@ public final class EngineControl implements AutoCloseable {
 
     @Override
     public void close() {
-        http.close();
+        http.thenAccept(HttpClient::close);
     }
 
     private HttpRequest.Builder request(URI engine, String pathAndQuery) {
@@ -91,7 +92,7 @@ public final class EngineControl implements AutoCloseable {
     }
 
     private String send(HttpRequest request) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.join().send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {
             throw new IOException(request.method() + " " + request.uri() + " answered " + response.statusCode() + ": "
                     + response.body());

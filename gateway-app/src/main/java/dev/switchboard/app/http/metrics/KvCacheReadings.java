@@ -1,5 +1,6 @@
 package dev.switchboard.app.http.metrics;
 
+import dev.switchboard.core.forward.HttpClients;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,10 +42,8 @@ final class KvCacheReadings implements AutoCloseable {
      */
     record Engine(String model, URI uri, Map<String, String> headers) {}
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(TIMEOUT)
-            .build();
+    private final CompletableFuture<HttpClient> http = HttpClients.buildInBackground(
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT));
     private final LongSupplier nanoTime;
     private final ReentrantLock lock = new ReentrantLock();
     private Map<String, Double> last = Map.of();
@@ -81,7 +80,8 @@ final class KvCacheReadings implements AutoCloseable {
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(engine.uri().resolve("/metrics")).timeout(TIMEOUT);
         engine.headers().forEach(request::header);
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
+        return http.join()
+                .sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
                 .thenApply(response ->
                         response.statusCode() == 200 ? utilisation(response.body()) : OptionalDouble.empty())
                 .exceptionally(error -> OptionalDouble.empty());
@@ -120,6 +120,6 @@ final class KvCacheReadings implements AutoCloseable {
 
     @Override
     public void close() {
-        http.close();
+        http.thenAccept(HttpClient::close);
     }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,13 +46,18 @@ final class EngineRunner {
         EngineProcess spawn(ModelLifecycle lifecycle, LaunchSpec spec) throws StartFailure, IOException;
     }
 
-    private final HttpClient http;
+    private final Supplier<HttpClient> http;
     private final IntSupplier gatewayPort;
     private final GpuReadings gpus;
     private final Duration stopTimeout;
     private final Spawner spawner;
 
-    EngineRunner(HttpClient http, IntSupplier gatewayPort, GpuReadings gpus, Duration stopTimeout, Spawner spawner) {
+    EngineRunner(
+            Supplier<HttpClient> http,
+            IntSupplier gatewayPort,
+            GpuReadings gpus,
+            Duration stopTimeout,
+            Spawner spawner) {
         this.http = http;
         this.gatewayPort = gatewayPort;
         this.gpus = gpus;
@@ -87,7 +93,7 @@ final class EngineRunner {
                     backend.launch(model, placement, new LaunchContext(Supervisor.freePort(), gatewayPort.getAsInt()));
             process = spawner.spawn(lifecycle, spec);
             if (process != null) {
-                process.awaitReady(http);
+                process.awaitReady(http.get());
                 gpus.learnFootprint(model.id(), process, placement);
             }
             return Optional.empty();

@@ -45,6 +45,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,7 +96,7 @@ public final class ModelManager implements AutoCloseable {
     public ModelManager(
             Map<String, Backend> backends,
             EngineLauncher launcher,
-            HttpClient http,
+            Supplier<HttpClient> http,
             SchedulerConfig config,
             EventBus events,
             IntSupplier gatewayPort,

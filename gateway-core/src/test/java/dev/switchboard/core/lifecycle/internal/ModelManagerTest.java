@@ -65,7 +65,7 @@ class ModelManagerTest {
         manager = new ModelManager(
                 Map.of(FakeBackend.NAME, backend),
                 engines,
-                http,
+                () -> http,
                 config.build(),
                 events,
                 () -> 0,
