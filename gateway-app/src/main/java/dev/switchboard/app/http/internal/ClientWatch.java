@@ -23,6 +23,12 @@ import org.eclipse.jetty.util.Callback;
  * connection is closed after this response instead of serving a corrupted next request.
  */
 public final class ClientWatch implements AutoCloseable {
+    /**
+     * What ends the watch of every request that was answered: one shared instance, since building a
+     * stack trace on every request costs more than the rest of the watch.
+     */
+    private static final CancellationException ANSWERED = new CancellationException("the request is no longer waiting");
+
     private final AbstractEndPoint endPoint; // null when the connection cannot be watched
     private final HttpServletResponse response;
     private final Runnable onGone;
@@ -86,7 +92,7 @@ public final class ClientWatch implements AutoCloseable {
     public synchronized void close() {
         if (watching) {
             watching = false;
-            endPoint.getFillInterest().onFail(new CancellationException("the request is no longer waiting"));
+            endPoint.getFillInterest().onFail(ANSWERED);
         }
         if (pipelined) {
             response.setHeader("Connection", "close");
