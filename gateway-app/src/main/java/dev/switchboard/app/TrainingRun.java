@@ -10,11 +10,14 @@ import java.nio.charset.StandardCharsets;
 /**
  * The launcher's training start for the JDK's ahead-of-time cache ({@code -XX:AOTCacheOutput}):
  * with {@code -Dswitchboard.trainingRun=true} the gateway answers a few requests on its own port
- * (health, the model list, a proxied request for an unknown model) so that the classes of the
- * request path are in the cache too, then stops as on SIGTERM.
+ * (health, the model list, a request for an unknown model, and, when the launcher's training
+ * configuration has its engine {@value #MODEL}, a first request that starts it, a stream and an
+ * admin listing) so that the classes of the request path and of an engine's start are in the cache
+ * too, then stops as on SIGTERM, stopping the engine.
  */
 final class TrainingRun {
     static final String PROPERTY = "switchboard.trainingRun";
+    static final String MODEL = "training-run";
 
     private TrainingRun() {}
 
@@ -26,7 +29,12 @@ final class TrainingRun {
         String base = "http://127.0.0.1:" + port;
         request(base + "/health", null);
         request(base + "/v1/models", null);
-        request(base + "/v1/chat/completions", "{\"model\":\"training-run\",\"messages\":[]}");
+        request(base + "/v1/chat/completions", "{\"model\":\"no-such-model\",\"messages\":[]}");
+        String chat =
+                "\"model\":\"" + MODEL + "\",\"max_tokens\":4,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
+        request(base + "/v1/chat/completions", "{" + chat + "}");
+        request(base + "/v1/chat/completions", "{" + chat + ",\"stream\":true}");
+        request(base + "/api/models", null);
     }
 
     private static void request(String url, String body) {

@@ -1,6 +1,7 @@
 package dev.switchboard.core.process.internal;
 
 import dev.switchboard.core.process.LogBuffer;
+import dev.switchboard.core.spi.ChildProtocol;
 import dev.switchboard.core.spi.ChildSignal;
 import dev.switchboard.core.spi.LaunchSpec;
 import java.io.BufferedReader;
@@ -34,6 +35,11 @@ public final class ChildProcess implements EngineProcess {
     private static final Duration FIRST_POLL = Duration.ofMillis(10);
     private static final Duration MAX_POLL = Duration.ofMillis(250);
     private static final Duration TERM_GRACE = Duration.ofSeconds(3);
+    /**
+     * How long a child whose backend reads its output may stay silent before its health is polled
+     * too: one that speaks its protocol says when it is ready, and is never polled.
+     */
+    private static final Duration PROTOCOL_GRACE = Duration.ofSeconds(1);
 
     /** Stands for the engine's process id in a stop command (llama-swap's {@code cmdStop}). */
     public static final String PID_MACRO = "${PID}";
@@ -43,6 +49,7 @@ public final class ChildProcess implements EngineProcess {
     private final Process process;
     private final LogBuffer output;
     private final CompletableFuture<Void> readySignal = new CompletableFuture<>();
+    private volatile boolean signalled; // the child has spoken its protocol
     private final CompletableFuture<Integer> exit;
 
     ChildProcess(String modelId, LaunchSpec spec, Process process, LogBuffer output, Consumer<ChildSignal> signals) {
@@ -64,6 +71,7 @@ public final class ChildProcess implements EngineProcess {
                 output.append(line);
                 log.debug("[{}] {}", modelId, line);
                 spec.protocol().parse(line).ifPresent(signal -> {
+                    signalled = true;
                     signals.accept(signal); // first: what a ready child says is known once it counts as ready
                     if (signal instanceof ChildSignal.Ready) {
                         readySignal.complete(null);
@@ -113,13 +121,16 @@ public final class ChildProcess implements EngineProcess {
 
     /**
      * Blocks until the engine is ready: its protocol says so, or its health endpoint answers 200.
-     * Polls from 10 ms, backing off to 250 ms, so a fast engine is picked up at once.
+     * Polls from 10 ms, backing off to 250 ms, so a fast engine is picked up at once; a child that
+     * speaks its protocol is not polled (the ready line comes at once, and the first start stays
+     * clear of the HTTP client's set-up).
      *
      * @throws StartFailure when the process exits or the start timeout passes first
      */
     @Override
     public void awaitReady(HttpClient http) throws StartFailure, InterruptedException {
-        long deadline = System.nanoTime() + spec.startTimeout().toNanos();
+        long started = System.nanoTime();
+        long deadline = started + spec.startTimeout().toNanos();
         URI health = spec.baseUri().resolve(spec.healthPath().isEmpty() ? "/" : spec.healthPath());
         Duration pause = FIRST_POLL;
         while (true) {
@@ -130,7 +141,9 @@ public final class ChildProcess implements EngineProcess {
                         code,
                         output.tail(20));
             }
-            if (readySignal.isDone() || spec.healthPath().isEmpty() || healthy(http, health)) {
+            boolean awaitSignal = spec.protocol() != ChildProtocol.NONE
+                    && (signalled || System.nanoTime() - started < PROTOCOL_GRACE.toNanos());
+            if (readySignal.isDone() || spec.healthPath().isEmpty() || (!awaitSignal && healthy(http, health))) {
                 return;
             }
             if (System.nanoTime() > deadline) {
