@@ -6,6 +6,8 @@
 #   DURATION=8s WARMUP=8s benchmarks/run.sh   seconds per point, JIT warm-up of each gateway
 #   BASELINE_JAR=/tmp/old/gateway-app-0.1.0-SNAPSHOT.jar benchmarks/run.sh
 #                                adds rows for an earlier build (its lib/ next to it), side by side
+#   BASELINE_JAR=/tmp/old-checkout/switchboard benchmarks/run.sh
+#                                the same for an earlier checkout, started by its own launcher
 #
 # Points: wrk against a tiny fixed-reply upstream (nginx `return 200`) directly, through nginx
 # `proxy_pass` and through Switchboard at 1 and 32 connections; process start to /health 200 and idle
@@ -132,7 +134,9 @@ EOF
 # Starts ./switchboard with $1 as configuration, or with $2 set the jar $2 as the launcher would;
 # sets gw_pid.
 start_gateway() {
-    if [[ -n "${2:-}" ]]; then
+    if [[ -n "${2:-}" && "$2" != *.jar ]]; then
+        "$2" --config "$1" >"$work/gateway.log" 2>&1 &
+    elif [[ -n "${2:-}" ]]; then
         read -r -a opts <<<"${SWITCHBOARD_JAVA_OPTS:-}"
         "$JAVA_HOME/bin/java" ${opts[@]+"${opts[@]}"} -jar "$2" --config "$1" >"$work/gateway.log" 2>&1 &
     else
@@ -199,7 +203,8 @@ read -r gw_start gw_cpu gw_idle_rss < <(startup_point "$work/fixed.yaml")
 startup_rows="| Switchboard (\`./switchboard\`) | $gw_start | $gw_cpu | $gw_idle_rss |"
 if [[ -n "${BASELINE_JAR:-}" ]]; then
     read -r b_start b_cpu b_rss < <(startup_point "$work/fixed.yaml" "$BASELINE_JAR")
-    startup_rows+=$'\n'"| baseline build (\`java -jar\`, default JVM options) | $b_start | $b_cpu | $b_rss |"
+    if [[ "$BASELINE_JAR" == *.jar ]]; then b_how="\`java -jar\`, default JVM options"; else b_how="its own launcher"; fi
+    startup_rows+=$'\n'"| baseline build ($b_how) | $b_start | $b_cpu | $b_rss |"
 fi
 
 # ---- proxy overhead ----
