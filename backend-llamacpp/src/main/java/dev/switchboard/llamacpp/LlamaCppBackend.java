@@ -68,8 +68,7 @@ public final class LlamaCppBackend implements Backend {
                 .map(CacheDirectories::of)
                 .orElseGet(() -> CacheDirectories.resolve(System.getenv(), Path.of(System.getProperty("user.home"))));
         // the HttpClient keeps its default of not following redirects, so the token stays on the hub
-        Supplier<HttpClient> http =
-                () -> HttpClients.buildInBackground(HttpClient.newBuilder()).join();
+        Supplier<HttpClient> http = HttpClients.buildOnFirstUse(HttpClient.newBuilder());
         HubClient hub = config.string(HF_ENDPOINT)
                 .map(endpoint ->
                         new HubClient(URI.create(endpoint), Optional.ofNullable(System.getenv("HF_TOKEN")), http))

@@ -22,8 +22,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,34 +52,21 @@ public final class HubClient {
 
     private final URI endpoint;
     private final Optional<String> token;
-    private final Supplier<HttpClient> clients;
-    private final Lock clientLock = new ReentrantLock();
-    private HttpClient http; // guarded by clientLock
+    private final Supplier<HttpClient> http;
 
     /**
      * @param endpoint the hub, such as {@link #DEFAULT_ENDPOINT} or a mirror
      * @param token an access token for private and gated repositories
-     * @param http makes the client to send with, at the first request (a JDK client loads the trust
-     *     store, which a gateway that never downloads need not wait for); one that does not follow
-     *     redirects itself (the default of {@link HttpClient#newHttpClient()}) keeps the token on the hub
+     * @param http the client to send with, asked for at each request (so that it can be built at the
+     *     first, see {@link dev.switchboard.core.forward.HttpClients#buildOnFirstUse}); one that does not
+     *     follow redirects itself (the default of {@link HttpClient#newHttpClient()}) keeps the token on
+     *     the hub
      */
     public HubClient(URI endpoint, Optional<String> token, Supplier<HttpClient> http) {
         String base = endpoint.toString();
         this.endpoint = URI.create(base.endsWith("/") ? base : base + "/");
         this.token = Objects.requireNonNull(token, "token").filter(t -> !t.isBlank());
-        this.clients = Objects.requireNonNull(http, "http");
-    }
-
-    private HttpClient http() {
-        clientLock.lock();
-        try {
-            if (http == null) {
-                http = clients.get();
-            }
-            return http;
-        } finally {
-            clientLock.unlock();
-        }
+        this.http = Objects.requireNonNull(http, "http");
     }
 
     /**
@@ -185,7 +170,7 @@ public final class HubClient {
 
     private <T> HttpResponse<T> sendOnce(HttpRequest request, BodyHandler<T> handler) throws IOException {
         try {
-            return http().send(request, handler);
+            return http.get().send(request, handler);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while calling " + request.uri());

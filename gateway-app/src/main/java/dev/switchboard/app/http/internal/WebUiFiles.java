@@ -11,13 +11,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The web console's few files, served from the class path under {@code /ui/}. Javalin's static
  * file handler builds a Jetty resource factory and a MIME table at start-up (about a tenth of the
- * gateway's start); these files are a handful of known names, read on first request and kept.
+ * gateway's start); these files are a handful of known names, read on first request and kept
+ * (a name that is not one is looked up again each time, so requests for made-up names keep nothing).
  * Each answer carries an ETag and {@code Cache-Control: max-age=0}, so a browser revalidates and
  * gets 304 while the file is unchanged.
  */
@@ -33,7 +33,7 @@ public final class WebUiFiles implements Handler {
     private record File(byte[] bytes, String type, String etag) {}
 
     private final String classpathDir;
-    private final Map<String, Optional<File>> files = new ConcurrentHashMap<>();
+    private final Map<String, File> files = new ConcurrentHashMap<>();
 
     /** @param classpathDir the resource folder, such as {@code /ui} */
     public WebUiFiles(String classpathDir) {
@@ -47,11 +47,10 @@ public final class WebUiFiles implements Handler {
             ctx.redirect(ctx.path() + "/", HttpStatus.MOVED_PERMANENTLY); // the page's links are relative
             return;
         }
-        Optional<File> file = files.computeIfAbsent(name.isEmpty() ? "index.html" : name, this::read);
-        if (file.isEmpty()) {
+        File found = files.computeIfAbsent(name.isEmpty() ? "index.html" : name, this::read);
+        if (found == null) {
             throw new GatewayException(404, "not_found_error", "File Not Found");
         }
-        File found = file.get();
         ctx.header("Cache-Control", "max-age=0");
         ctx.header("ETag", found.etag());
         if (found.etag().equals(ctx.header("If-None-Match"))) {
@@ -61,19 +60,19 @@ public final class WebUiFiles implements Handler {
         ctx.contentType(found.type()).result(found.bytes());
     }
 
-    /** A known file type under the folder, with no way out of it; empty for anything else. */
-    private Optional<File> read(String name) {
+    /** A known file type under the folder, with no way out of it; null for anything else. */
+    private File read(String name) {
         int dot = name.lastIndexOf('.');
         String type = dot < 0 ? null : TYPES.get(name.substring(dot + 1));
         if (type == null || !name.matches("[A-Za-z0-9_-][A-Za-z0-9._-]*")) {
-            return Optional.empty();
+            return null;
         }
         try (InputStream in = WebUiFiles.class.getResourceAsStream(classpathDir + "/" + name)) {
             if (in == null) {
-                return Optional.empty();
+                return null;
             }
             byte[] bytes = in.readAllBytes();
-            return Optional.of(new File(bytes, type, etag(bytes)));
+            return new File(bytes, type, etag(bytes));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
