@@ -50,6 +50,11 @@ class EngineFailureTest {
                         TestGateway.simulated(dir, "phoenix"),
                         ModelDescriptor.builder("hung", TestGateway.BACKEND)
                                 .options(Map.of("cmd", hung.options().get("cmd"), "startTimeout", "2s"))
+                                .build(),
+                        ModelDescriptor.builder("dies", TestGateway.BACKEND)
+                                .options(Map.of(
+                                        "cmd",
+                                        "sh -c 'echo loading weights; echo \"fatal: cannot open model file\"; exit 3'"))
                                 .build()));
     }
 
@@ -179,6 +184,20 @@ class EngineFailureTest {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
         assertThat(adminView("hung").path("state").asText()).isEqualTo("failed");
+    }
+
+    @Test
+    void anEngineThatExitsDuringItsStartFailsItsRequestWithItsExitCodeAndKeepsItsLastWords() throws IOException {
+        HttpResponse<String> response = gateway.post(
+                "/v1/chat/completions", "{\"model\":\"dies\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(JSON.readTree(response.body()).path("error").path("message").asText())
+                .isEqualTo("model 'dies' failed to start: engine exited with code 3");
+        JsonNode view = adminView("dies");
+        assertThat(view.path("state").asText()).isEqualTo("failed");
+        // the output is read in batches: the last lines are there however soon after them the engine exited
+        assertThat(view.path("lastLines").toString()).contains("loading weights", "fatal: cannot open model file");
     }
 
     private static long starts(String model) {

@@ -4,9 +4,8 @@ import dev.switchboard.core.process.LogBuffer;
 import dev.switchboard.core.spi.ChildProtocol;
 import dev.switchboard.core.spi.ChildSignal;
 import dev.switchboard.core.spi.LaunchSpec;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.URI;
@@ -20,6 +19,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -40,6 +40,8 @@ public final class ChildProcess implements EngineProcess {
      * too: one that speaks its protocol says when it is ready, and is never polled.
      */
     private static final Duration PROTOCOL_GRACE = Duration.ofSeconds(1);
+    /** How long a failed start waits for the rest of the child's output, for its error message. */
+    private static final Duration DRAIN_WAIT = Duration.ofSeconds(1);
 
     /** Stands for the engine's process id in a stop command (llama-swap's {@code cmdStop}). */
     public static final String PID_MACRO = "${PID}";
@@ -49,6 +51,7 @@ public final class ChildProcess implements EngineProcess {
     private final Process process;
     private final LogBuffer output;
     private final CompletableFuture<Void> readySignal = new CompletableFuture<>();
+    private final CompletableFuture<Void> drained = new CompletableFuture<>(); // the output read to its end
     private volatile boolean signalled; // the child has spoken its protocol
     private final CompletableFuture<Integer> exit;
 
@@ -64,10 +67,10 @@ public final class ChildProcess implements EngineProcess {
     }
 
     private void pumpOutput(Consumer<ChildSignal> signals) {
-        try (BufferedReader reader =
-                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
+        // batched once the child's start no longer hangs on its output: before, a ready line counts at once
+        BooleanSupplier batch = () -> spec.protocol() == ChildProtocol.NONE || readySignal.isDone();
+        try (InputStream in = process.getInputStream()) {
+            OutputLines.read(in, batch, line -> {
                 output.append(line);
                 log.debug("[{}] {}", modelId, line);
                 spec.protocol().parse(line).ifPresent(signal -> {
@@ -77,10 +80,24 @@ public final class ChildProcess implements EngineProcess {
                         readySignal.complete(null);
                     }
                 });
-            }
+            });
         } catch (IOException e) {
             log.debug("[{}] output closed: {}", modelId, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            drained.complete(null);
         }
+    }
+
+    /** The child's last lines, once its output is read to the end (a child that has exited is read out at once). */
+    private List<String> lastWords() throws InterruptedException {
+        try {
+            drained.get(DRAIN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            // a descendant still holds the pipe open: what was read so far
+        }
+        return output.tail(20);
     }
 
     public String modelId() {
@@ -137,9 +154,7 @@ public final class ChildProcess implements EngineProcess {
             if (!process.isAlive()) {
                 int code = exit.join();
                 throw new StartFailure(
-                        "model '" + modelId + "' failed to start: engine exited with code " + code,
-                        code,
-                        output.tail(20));
+                        "model '" + modelId + "' failed to start: engine exited with code " + code, code, lastWords());
             }
             boolean awaitSignal = spec.protocol() != ChildProtocol.NONE
                     && (signalled || System.nanoTime() - started < PROTOCOL_GRACE.toNanos());
