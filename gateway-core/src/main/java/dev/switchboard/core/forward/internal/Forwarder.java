@@ -86,7 +86,7 @@ public final class Forwarder {
                     })
                     : () -> {};
             try {
-                SseRelay.relay(response.body(), sink.body(), eventStream);
+                SseRelay.relay(response.body(), sink.body(), eventStream, response.contentLength());
             } finally {
                 unwatch.run();
             }

@@ -219,6 +219,11 @@ public final class Http1Client {
             return null;
         }
 
+        /** The body's length as the engine declared it, or -1 for a chunked body or one that ends with the connection. */
+        public long contentLength() {
+            return body.chunked ? -1 : body.length;
+        }
+
         /** The body; each read returns what one socket read brought, never waiting to fill the buffer. */
         public InputStream body() {
             return body;
@@ -439,6 +444,7 @@ public final class Http1Client {
         private final Connection connection;
         private final boolean keepAlive;
         private final boolean chunked;
+        private final long length; // as declared, -1 when unknown
         private long remaining; // of the body, or of the current chunk; -1 for "read to the end"
         private boolean done;
         private boolean closed;
@@ -447,6 +453,7 @@ public final class Http1Client {
             this.connection = connection;
             this.keepAlive = keepAlive;
             this.chunked = chunked;
+            this.length = chunked ? -1 : length;
             this.remaining = chunked ? 0 : length;
             this.done = !chunked && length == 0;
         }

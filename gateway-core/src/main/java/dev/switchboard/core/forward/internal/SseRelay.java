@@ -13,6 +13,7 @@ import java.io.OutputStream;
  */
 public final class SseRelay {
     private static final int BUFFER = 8192;
+    private static final int MIN_BUFFER = 64;
 
     private SseRelay() {}
 
@@ -24,7 +25,17 @@ public final class SseRelay {
      * @throws IOException when reading from the engine fails
      */
     public static long relay(InputStream in, OutputStream out, boolean flushPerEvent) throws IOException {
-        byte[] buffer = new byte[BUFFER];
+        return relay(in, out, flushPerEvent, -1);
+    }
+
+    /**
+     * Relays until the input ends, with a buffer no larger than a body of {@code length} bytes needs
+     * (most answers are a few hundred bytes; the buffer is allocated for each of them).
+     *
+     * @param length the body's length, or -1 when unknown
+     */
+    public static long relay(InputStream in, OutputStream out, boolean flushPerEvent, long length) throws IOException {
+        byte[] buffer = new byte[length < 0 ? BUFFER : (int) Math.clamp(length, MIN_BUFFER, BUFFER)];
         long total = 0;
         int lineLength = 0; // bytes since the last '\n', ignoring '\r': 0 right after a newline
         boolean sawNewline = false;
