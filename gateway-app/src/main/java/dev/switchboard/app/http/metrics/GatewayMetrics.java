@@ -12,6 +12,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +75,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final ActivityLog activity;
     private final List<AutoCloseable> subscriptions = new ArrayList<>();
     private final Map<String, Instant> startsAt = new ConcurrentHashMap<>();
+    private final Map<List<String>, Meter> requestMeters = new ConcurrentHashMap<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final KvCacheReadings kvCacheReadings = new KvCacheReadings(System::nanoTime);
     private MultiGauge gpuTotal;
@@ -262,10 +265,13 @@ public final class GatewayMetrics implements AutoCloseable {
         }
         RequestRecord r = finished.request();
         String model = r.known() ? r.model() : UNKNOWN_MODEL;
-        Counter.builder("switchboard.requests")
-                .description("requests for a model, by route and HTTP status (499: the client left)")
-                .tags("model", model, "route", r.route(), "status", Integer.toString(r.status()))
-                .register(registry)
+        String status = Integer.toString(r.status());
+        meter(
+                        List.of("switchboard.requests", model, r.route(), status),
+                        () -> Counter.builder("switchboard.requests")
+                                .description("requests for a model, by route and HTTP status (499: the client left)")
+                                .tags("model", model, "route", r.route(), "status", status)
+                                .register(registry))
                 .increment();
         if (!r.known()) {
             return;
@@ -286,35 +292,53 @@ public final class GatewayMetrics implements AutoCloseable {
                     .record(millis(r.firstTokenMillis()));
         }
         if (r.promptTokens() >= 0) {
-            Counter.builder("switchboard.prompt.tokens")
-                    .description("prompt tokens, as the engines' usage reports them")
-                    .tags("model", model)
-                    .register(registry)
+            meter(
+                            List.of("switchboard.prompt.tokens", model),
+                            () -> Counter.builder("switchboard.prompt.tokens")
+                                    .description("prompt tokens, as the engines' usage reports them")
+                                    .tags("model", model)
+                                    .register(registry))
                     .increment(r.promptTokens());
         }
         if (r.completionTokens() >= 0) {
-            Counter.builder("switchboard.completion.tokens")
-                    .description("generated tokens, as the engines' usage reports them")
-                    .tags("model", model)
-                    .register(registry)
+            meter(
+                            List.of("switchboard.completion.tokens", model),
+                            () -> Counter.builder("switchboard.completion.tokens")
+                                    .description("generated tokens, as the engines' usage reports them")
+                                    .tags("model", model)
+                                    .register(registry))
                     .increment(r.completionTokens());
         }
         if (r.tokensPerSecond() > 0) {
-            DistributionSummary.builder("switchboard.tokens.per.second")
-                    .description("generation speed of each request with usage: completion tokens per second")
-                    .tags("model", model)
-                    .serviceLevelObjectives(RATE_BUCKETS)
-                    .register(registry)
+            meter(
+                            List.of("switchboard.tokens.per.second", model),
+                            () -> DistributionSummary.builder("switchboard.tokens.per.second")
+                                    .description(
+                                            "generation speed of each request with usage: completion tokens per second")
+                                    .tags("model", model)
+                                    .serviceLevelObjectives(RATE_BUCKETS)
+                                    .register(registry))
                     .record(r.tokensPerSecond());
         }
     }
 
     private Timer timer(String name, String description, String model) {
-        return Timer.builder(name)
-                .description(description)
-                .tags("model", model)
-                .serviceLevelObjectives(LATENCY_BUCKETS)
-                .register(registry);
+        return meter(
+                List.of(name, model),
+                () -> Timer.builder(name)
+                        .description(description)
+                        .tags("model", model)
+                        .serviceLevelObjectives(LATENCY_BUCKETS)
+                        .register(registry));
+    }
+
+    /**
+     * The meter for {@code key} (its name and tag values), registered at its first use and then kept:
+     * a meter's builder costs a request more than what the meter records.
+     */
+    @SuppressWarnings("unchecked")
+    private <M extends Meter> M meter(List<String> key, Supplier<M> register) {
+        return (M) requestMeters.computeIfAbsent(key, k -> register.get());
     }
 
     private void onEvent(GatewayEvent event) {
