@@ -38,12 +38,25 @@ public final class GgufReader {
      * @throws IOException when the file cannot be read
      */
     public static GgufFile read(Path path) throws IOException {
+        return read(path, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Reads a file's header, keeping only the size of arrays longer than {@code arrayLimit}: what an
+     * estimate needs (the metadata, the per-layer arrays, the tensors) without the token lists, whose
+     * hundreds of thousands of strings take most of the time of a full read. The skipped arrays are
+     * checked for fitting in the file all the same.
+     *
+     * @throws GgufFormatException when the file is not a valid GGUF file
+     * @throws IOException when the file cannot be read
+     */
+    public static GgufFile read(Path path, int arrayLimit) throws IOException {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            return read(new LittleEndianInput(path, channel), path);
+            return read(new LittleEndianInput(path, channel), path, arrayLimit);
         }
     }
 
-    private static GgufFile read(LittleEndianInput in, Path path) throws IOException {
+    private static GgufFile read(LittleEndianInput in, Path path, int arrayLimit) throws IOException {
         if (in.size() < 4 || in.u32() != MAGIC) {
             throw new GgufFormatException(path, 0, "the file does not start with the GGUF magic");
         }
@@ -57,7 +70,7 @@ public final class GgufReader {
         for (long i = 0; i < kvCount; i++) {
             long keyOffset = in.position();
             String key = in.string();
-            GgufValue value = readValue(in, readType(in));
+            GgufValue value = readValue(in, readType(in), arrayLimit);
             if (metadata.putIfAbsent(key, value) != null) {
                 throw new GgufFormatException(path, keyOffset, "duplicate metadata key '" + key + "'");
             }
@@ -100,11 +113,11 @@ public final class GgufReader {
         return GgufValueType.byId((int) id).orElseThrow(() -> in.failure("unknown metadata value type " + id));
     }
 
-    private static GgufValue readValue(LittleEndianInput in, GgufValueType type) throws IOException {
-        return new GgufValue(type, readRaw(in, type));
+    private static GgufValue readValue(LittleEndianInput in, GgufValueType type, int arrayLimit) throws IOException {
+        return new GgufValue(type, readRaw(in, type, arrayLimit));
     }
 
-    private static Object readRaw(LittleEndianInput in, GgufValueType type) throws IOException {
+    private static Object readRaw(LittleEndianInput in, GgufValueType type, int arrayLimit) throws IOException {
         return switch (type) {
             case UINT8 -> in.u8();
             case INT8 -> in.i8();
@@ -115,7 +128,7 @@ public final class GgufReader {
             case FLOAT32 -> in.f32();
             case BOOL -> readBool(in);
             case STRING -> in.string();
-            case ARRAY -> readArray(in);
+            case ARRAY -> readArray(in, arrayLimit);
             case UINT64, INT64 -> in.i64();
             case FLOAT64 -> in.f64();
         };
@@ -129,15 +142,39 @@ public final class GgufReader {
         return raw == 1;
     }
 
-    private static GgufArray readArray(LittleEndianInput in) throws IOException {
+    private static GgufArray readArray(LittleEndianInput in, int arrayLimit) throws IOException {
         GgufValueType elementType = readType(in);
         long count = in.u64Count();
         requireRoom(in, count, elementType.minimumBytes(), elementType + " array elements");
-        List<Object> values = new ArrayList<>((int) Math.min(count, 1 << 20));
+        if (count > Integer.MAX_VALUE) {
+            throw in.failure("an array of " + count + " elements is too long");
+        }
+        if (count > arrayLimit) {
+            skipElements(in, elementType, count, arrayLimit);
+            return new GgufArray(elementType, (int) count, List.of());
+        }
+        List<Object> values = new ArrayList<>((int) count);
         for (long i = 0; i < count; i++) {
-            values.add(readRaw(in, elementType));
+            values.add(readRaw(in, elementType, arrayLimit));
         }
         return new GgufArray(elementType, values);
+    }
+
+    private static void skipElements(LittleEndianInput in, GgufValueType elementType, long count, int arrayLimit)
+            throws IOException {
+        switch (elementType) {
+            case STRING -> {
+                for (long i = 0; i < count; i++) {
+                    in.skipString();
+                }
+            }
+            case ARRAY -> {
+                for (long i = 0; i < count; i++) {
+                    readArray(in, arrayLimit);
+                }
+            }
+            default -> in.skip(count * elementType.minimumBytes()); // fits: requireRoom checked it
+        }
     }
 
     private static long alignment(Map<String, GgufValue> metadata, Path path) throws GgufFormatException {

@@ -112,6 +112,30 @@ final class LittleEndianInput {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
+    /** Passes over a string without decoding it. */
+    void skipString() throws IOException {
+        long start = position();
+        long length = u64Count();
+        if (length > remaining()) {
+            throw new GgufFormatException(
+                    path, start, "a string of " + length + " bytes runs past the end of the file");
+        }
+        skip(length);
+    }
+
+    /** Passes over {@code count} bytes; the next read refills the buffer from there when they were not all in it. */
+    void skip(long count) throws IOException {
+        if (count > remaining()) {
+            throw failure("unexpected end of file (truncated)");
+        }
+        if (count <= buffer.remaining()) {
+            buffer.position(buffer.position() + (int) count);
+            return;
+        }
+        bufferStart = position() + count;
+        buffer.position(0).limit(0);
+    }
+
     /** Makes at least {@code count} bytes readable from the buffer, refilling it from the file. */
     private ByteBuffer require(int count) throws IOException {
         if (buffer.remaining() >= count) {

@@ -32,6 +32,12 @@ public final class ModelMemory {
     private static final Logger LOG = LoggerFactory.getLogger(ModelMemory.class);
 
     /**
+     * Header arrays longer than this are read as their size alone: per-layer values are far shorter,
+     * a token list is far longer, and reading its strings was most of a cold request's time.
+     */
+    static final int ESTIMATE_ARRAY_LIMIT = 4096;
+
+    /**
      * The context assumed when none is given. llama-server then uses the training context, but
      * with {@code --fit} (on by default) it shrinks an unset context to what fits; planning for
      * hundreds of thousands of tokens would make most models look unplaceable.
@@ -141,7 +147,7 @@ public final class ModelMemory {
         }
         List<GgufFile> headers = new ArrayList<>();
         for (Path shard : shards) {
-            headers.add(GgufReader.read(shard));
+            headers.add(GgufReader.read(shard, ESTIMATE_ARRAY_LIMIT));
         }
         GgufModel model = GgufModel.of(headers);
         models.put(shards, new Stamped(stamps, model));

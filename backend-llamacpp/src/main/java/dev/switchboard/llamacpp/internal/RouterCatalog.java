@@ -264,7 +264,7 @@ public final class RouterCatalog {
             return modalities;
         }
         try {
-            GgufFile header = GgufReader.read(projector.get());
+            GgufFile header = GgufReader.read(projector.get(), ModelMemory.ESTIMATE_ARRAY_LIMIT);
             if (isTrue(header, "clip.has_vision_encoder")) {
                 modalities.add("image");
             }

@@ -62,6 +62,51 @@ class GgufReaderTest {
     }
 
     @Test
+    void readsArraysLongerThanTheLimitAsTheirSizeAloneAndTheRestOfTheHeaderAsAFullReadDoes() throws IOException {
+        List<String> tokens = java.util.stream.IntStream.range(0, 5000)
+                .mapToObj(i -> "tök" + i)
+                .toList();
+        List<Float> scores = java.util.stream.IntStream.range(0, 5000)
+                .mapToObj(i -> (float) i)
+                .toList();
+        Path file = new GgufWriter()
+                .put("tokenizer.ggml.tokens", GgufValue.array(GgufValueType.STRING, tokens))
+                .put("tokenizer.ggml.scores", GgufValue.array(GgufValueType.FLOAT32, scores))
+                .put("layers", GgufValue.array(GgufValueType.INT32, List.of(8, 8, 4)))
+                .putString("after", "still read")
+                .tensor("blk.0.weight", GgmlType.F32, 64, 2)
+                .write(dir.resolve("vocab.gguf"));
+
+        GgufFile full = GgufReader.read(file);
+        GgufFile header = GgufReader.read(file, 4096);
+
+        GgufArray skipped = header.array("tokenizer.ggml.tokens").orElseThrow();
+        assertThat(skipped.elided()).isTrue();
+        assertThat(skipped.size()).isEqualTo(5000);
+        assertThat(skipped.values()).isEmpty();
+        assertThat(header.array("tokenizer.ggml.scores").orElseThrow().size()).isEqualTo(5000);
+        assertThat(full.array("tokenizer.ggml.tokens").orElseThrow().values()).isEqualTo(tokens);
+        assertThat(header.array("layers").orElseThrow().values()).containsExactly(8, 8, 4);
+        assertThat(header.value("after")).isEqualTo(full.value("after")).contains(GgufValue.string("still read"));
+        assertThat(header.tensors()).isEqualTo(full.tensors());
+        assertThat(header.dataOffset()).isEqualTo(full.dataOffset());
+    }
+
+    @Test
+    void aSkippedArrayThatRunsPastTheEndOfTheFileIsStillRefused() throws IOException {
+        List<String> tokens = java.util.stream.IntStream.range(0, 5000)
+                .mapToObj(i -> "token" + i)
+                .toList();
+        Path whole = new GgufWriter()
+                .put("tokenizer.ggml.tokens", GgufValue.array(GgufValueType.STRING, tokens))
+                .write(dir.resolve("whole.gguf"));
+        byte[] bytes = Files.readAllBytes(whole);
+        Path cut = Files.write(dir.resolve("cut.gguf"), Arrays.copyOf(bytes, bytes.length / 2));
+
+        assertThatThrownBy(() -> GgufReader.read(cut, 4096)).isInstanceOf(GgufFormatException.class);
+    }
+
+    @Test
     void readsIntegersOfAnyWidthAsLongs() throws IOException {
         Path file = new GgufWriter()
                 .put("a", new GgufValue(GgufValueType.UINT16, 7))
