@@ -10,14 +10,16 @@ import java.nio.charset.StandardCharsets;
 /**
  * The launcher's training start for the JDK's ahead-of-time cache ({@code -XX:AOTCacheOutput}):
  * with {@code -Dswitchboard.trainingRun=true} the gateway answers a few requests on its own port
- * (health, the model list, a request for an unknown model, and, when the launcher's training
- * configuration has its engine {@value #MODEL}, a first request that starts it, a stream and an
- * admin listing) so that the classes of the request path and of an engine's start are in the cache
- * too, then stops as on SIGTERM, stopping the engine.
+ * (health, the model list, a request for an unknown model, and, for each engine of the launcher's
+ * training configuration, {@value #MODEL} (a command) and {@value #LLAMA_MODEL} (a llama.cpp model
+ * played by the simulator), a first request that starts it and a stream; then an admin listing) so
+ * that the classes of the request path and of an engine's start are in the cache too, then stops as
+ * on SIGTERM, stopping the engines.
  */
 final class TrainingRun {
     static final String PROPERTY = "switchboard.trainingRun";
     static final String MODEL = "training-run";
+    static final String LLAMA_MODEL = "training-llama";
 
     private TrainingRun() {}
 
@@ -30,10 +32,12 @@ final class TrainingRun {
         request(base + "/health", null);
         request(base + "/v1/models", null);
         request(base + "/v1/chat/completions", "{\"model\":\"no-such-model\",\"messages\":[]}");
-        String chat =
-                "\"model\":\"" + MODEL + "\",\"max_tokens\":4,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
-        request(base + "/v1/chat/completions", "{" + chat + "}");
-        request(base + "/v1/chat/completions", "{" + chat + ",\"stream\":true}");
+        for (String model : new String[] {MODEL, LLAMA_MODEL}) {
+            String chat = "\"model\":\"" + model
+                    + "\",\"max_tokens\":4,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
+            request(base + "/v1/chat/completions", "{" + chat + "}");
+            request(base + "/v1/chat/completions", "{" + chat + ",\"stream\":true}");
+        }
         request(base + "/api/models", null);
     }
 
