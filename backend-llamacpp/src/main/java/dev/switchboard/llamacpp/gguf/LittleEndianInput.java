@@ -93,11 +93,7 @@ final class LittleEndianInput {
 
     String string() throws IOException {
         long start = position();
-        long length = u64Count();
-        if (length > remaining()) {
-            throw new GgufFormatException(
-                    path, start, "a string of " + length + " bytes runs past the end of the file");
-        }
+        long length = stringLength();
         if (length > Integer.MAX_VALUE - 8) {
             throw new GgufFormatException(path, start, "a string of " + length + " bytes is too long");
         }
@@ -114,13 +110,18 @@ final class LittleEndianInput {
 
     /** Passes over a string without decoding it. */
     void skipString() throws IOException {
+        skip(stringLength());
+    }
+
+    /** A string's length, read from its header: no more than the rest of the file. */
+    private long stringLength() throws IOException {
         long start = position();
         long length = u64Count();
         if (length > remaining()) {
             throw new GgufFormatException(
                     path, start, "a string of " + length + " bytes runs past the end of the file");
         }
-        skip(length);
+        return length;
     }
 
     /** Passes over {@code count} bytes; the next read refills the buffer from there when they were not all in it. */
