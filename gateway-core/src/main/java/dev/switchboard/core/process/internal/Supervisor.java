@@ -39,10 +39,8 @@ public final class Supervisor implements EngineLauncher, AutoCloseable {
             "fifo=$(mktemp -u \"${TMPDIR:-/tmp}/switchboard-stdin.XXXXXXXX\") && mkfifo -m 600 \"$fifo\" || exit 125",
             "if command -v setsid >/dev/null 2>&1; then setsid \"$@\" <\"$fifo\" 4<&- & else \"$@\" <\"$fifo\" 4<&- & fi",
             "child=$!",
-            // opening the FIFO lets the engine's open of the read end return; then the name goes. Read-write
-            // (Linux opens a FIFO so without waiting for a reader): a write-only open waits for the engine's,
-            // and a guard whose engine was killed before its open waited for ever, a process left behind
-            "exec 3<>\"$fifo\"",
+            // opening the write end lets the engine's open of the read end return; then the name goes
+            "exec 3>\"$fifo\"",
             "rm -f \"$fifo\"",
             "stop() { kill -TERM -$child 2>/dev/null || kill -TERM $child 2>/dev/null; }",
             "trap stop TERM INT HUP",
