@@ -292,21 +292,11 @@ public final class GatewayMetrics implements AutoCloseable {
                     .record(millis(r.firstTokenMillis()));
         }
         if (r.promptTokens() >= 0) {
-            meter(
-                            List.of("switchboard.prompt.tokens", model),
-                            () -> Counter.builder("switchboard.prompt.tokens")
-                                    .description("prompt tokens, as the engines' usage reports them")
-                                    .tags("model", model)
-                                    .register(registry))
+            counter("switchboard.prompt.tokens", "prompt tokens, as the engines' usage reports them", model)
                     .increment(r.promptTokens());
         }
         if (r.completionTokens() >= 0) {
-            meter(
-                            List.of("switchboard.completion.tokens", model),
-                            () -> Counter.builder("switchboard.completion.tokens")
-                                    .description("generated tokens, as the engines' usage reports them")
-                                    .tags("model", model)
-                                    .register(registry))
+            counter("switchboard.completion.tokens", "generated tokens, as the engines' usage reports them", model)
                     .increment(r.completionTokens());
         }
         if (r.tokensPerSecond() > 0) {
@@ -405,11 +395,16 @@ public final class GatewayMetrics implements AutoCloseable {
     }
 
     private void count(String name, String description, String model) {
-        Counter.builder(name)
-                .description(description)
-                .tags("model", model)
-                .register(registry)
-                .increment();
+        counter(name, description, model).increment();
+    }
+
+    private Counter counter(String name, String description, String model) {
+        return meter(
+                List.of(name, model),
+                () -> Counter.builder(name)
+                        .description(description)
+                        .tags("model", model)
+                        .register(registry));
     }
 
     private static double loaded(Gateway gateway) {

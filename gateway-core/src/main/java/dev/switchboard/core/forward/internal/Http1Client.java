@@ -221,7 +221,7 @@ public final class Http1Client {
 
         /** The body's length as the engine declared it, or -1 for a chunked body or one that ends with the connection. */
         public long contentLength() {
-            return body.chunked ? -1 : body.length;
+            return body.length;
         }
 
         /** The body; each read returns what one socket read brought, never waiting to fill the buffer. */

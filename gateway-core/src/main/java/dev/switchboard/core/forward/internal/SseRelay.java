@@ -18,21 +18,13 @@ public final class SseRelay {
     private SseRelay() {}
 
     /**
-     * Relays until the input ends.
-     *
-     * @param flushPerEvent whether to flush at each event boundary
-     * @throws ClientGoneException when writing to the client fails (the caller cancels upstream)
-     * @throws IOException when reading from the engine fails
-     */
-    public static long relay(InputStream in, OutputStream out, boolean flushPerEvent) throws IOException {
-        return relay(in, out, flushPerEvent, -1);
-    }
-
-    /**
      * Relays until the input ends, with a buffer no larger than a body of {@code length} bytes needs
      * (most answers are a few hundred bytes; the buffer is allocated for each of them).
      *
+     * @param flushPerEvent whether to flush at each event boundary
      * @param length the body's length, or -1 when unknown
+     * @throws ClientGoneException when writing to the client fails (the caller cancels upstream)
+     * @throws IOException when reading from the engine fails
      */
     public static long relay(InputStream in, OutputStream out, boolean flushPerEvent, long length) throws IOException {
         byte[] buffer = new byte[length < 0 ? BUFFER : (int) Math.clamp(length, MIN_BUFFER, BUFFER)];

@@ -45,7 +45,7 @@ final class OutputLines {
                     afterCr = false;
                     continue;
                 }
-                if (!(b == '\n' && afterCr && i == start && line.size() == 0)) {
+                if (!(b == '\n' && afterCr)) { // the \n of a \r\n: its line went out at the \r
                     line.write(buffer, start, i - start);
                     emit(line, lines);
                 }

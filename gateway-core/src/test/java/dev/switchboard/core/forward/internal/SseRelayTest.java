@@ -60,7 +60,7 @@ class SseRelayTest {
                 .getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-        long relayed = SseRelay.relay(new ByteArrayInputStream(body), out, true);
+        long relayed = SseRelay.relay(new ByteArrayInputStream(body), out, true, -1);
 
         assertThat(out.toByteArray()).isEqualTo(body);
         assertThat(relayed).isEqualTo(body.length);
@@ -70,7 +70,7 @@ class SseRelayTest {
     void flushesOnceAnEventIsComplete() throws IOException {
         FlushRecorder out = new FlushRecorder();
 
-        SseRelay.relay(chunks("data: one\n", "\n", "data: tw", "o\n\n"), out, true);
+        SseRelay.relay(chunks("data: one\n", "\n", "data: tw", "o\n\n"), out, true, -1);
 
         assertThat(out.flushed)
                 .containsExactly("data: one\n\n", "data: one\n\ndata: two\n\n", "data: one\n\ndata: two\n\n");
@@ -80,7 +80,7 @@ class SseRelayTest {
     void passesOnWhatArrivedWithACompleteEvent() throws IOException {
         FlushRecorder out = new FlushRecorder();
 
-        SseRelay.relay(chunks("data: one\n\ndata: par", "tial\n\n"), out, true);
+        SseRelay.relay(chunks("data: one\n\ndata: par", "tial\n\n"), out, true, -1);
 
         assertThat(out.flushed.get(0)).isEqualTo("data: one\n\ndata: par");
         assertThat(out.flushed.get(1)).isEqualTo("data: one\n\ndata: partial\n\n");
@@ -90,7 +90,7 @@ class SseRelayTest {
     void recognisesCrLfEventBoundaries() throws IOException {
         FlushRecorder out = new FlushRecorder();
 
-        SseRelay.relay(chunks("data: one\r\n", "\r\n", "data: two"), out, true);
+        SseRelay.relay(chunks("data: one\r\n", "\r\n", "data: two"), out, true, -1);
 
         assertThat(out.flushed).first().isEqualTo("data: one\r\n\r\n");
     }
@@ -99,7 +99,7 @@ class SseRelayTest {
     void flushesPlainBodiesOnlyAtTheEnd() throws IOException {
         FlushRecorder out = new FlushRecorder();
 
-        SseRelay.relay(chunks("{\"a\":\n\n", "1}"), out, false);
+        SseRelay.relay(chunks("{\"a\":\n\n", "1}"), out, false, -1);
 
         assertThat(out.flushed).containsExactly("{\"a\":\n\n1}");
     }
@@ -113,7 +113,7 @@ class SseRelayTest {
             }
         };
 
-        assertThatThrownBy(() -> SseRelay.relay(chunks("data: x\n\n"), closed, true))
+        assertThatThrownBy(() -> SseRelay.relay(chunks("data: x\n\n"), closed, true, -1))
                 .isInstanceOf(ClientGoneException.class)
                 .hasMessageContaining("Broken pipe");
     }
