@@ -37,11 +37,11 @@ public final class Supervisor implements EngineLauncher, AutoCloseable {
             // the gateway's pipe on fd 4: sh gives background jobs /dev/null as stdin
             "exec 4<&0 0</dev/null",
             "fifo=$(mktemp -u \"${TMPDIR:-/tmp}/switchboard-stdin.XXXXXXXX\") && mkfifo -m 600 \"$fifo\" || exit 125",
-            "if command -v setsid >/dev/null 2>&1; then setsid \"$@\" <\"$fifo\" 4<&- & else \"$@\" <\"$fifo\" 4<&- & fi",
+            // read-write opens of a FIFO never block, so neither side can wait for one that died;
+            // the engine's side opens its read end while it still holds this one, then drops the name
+            "exec 3<>\"$fifo\"",
+            "{ exec <\"$fifo\" 3>&- 4<&-; rm -f \"$fifo\"; if command -v setsid >/dev/null 2>&1; then exec setsid \"$@\"; fi; exec \"$@\"; } &",
             "child=$!",
-            // opening the write end lets the engine's open of the read end return; then the name goes
-            "exec 3>\"$fifo\"",
-            "rm -f \"$fifo\"",
             "stop() { kill -TERM -$child 2>/dev/null || kill -TERM $child 2>/dev/null; }",
             "trap stop TERM INT HUP",
             "{ cat <&4 >&3 4<&- 3>&-; exec 3>&- 4<&-; stop; sleep 10; kill -KILL -$child 2>/dev/null || kill -KILL $child 2>/dev/null; } &",
@@ -50,6 +50,8 @@ public final class Supervisor implements EngineLauncher, AutoCloseable {
             "wait $child; code=$?",
             "while kill -0 $child 2>/dev/null; do wait $child; code=$?; done",
             "kill $watcher 2>/dev/null",
+            // the engine may have died before it removed the name
+            "rm -f \"$fifo\"",
             "exit $code");
 
     private static final int PORT_RANGE_START = 20000;
