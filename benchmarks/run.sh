@@ -10,13 +10,15 @@
 #                                the same for an earlier checkout, started by its own launcher
 #
 # Points: wrk against a tiny fixed-reply upstream (nginx `return 200`) directly, through nginx
-# `proxy_pass` and through Switchboard at 1 and 32 connections; process start to /health 200 and idle
-# RSS; the real llama-server child through llama.cpp's router vs through Switchboard at 1 and 8
-# connections, swaps with --models-max 1, the first request after start, start-up and idle RSS of both
-# (when the binary and a GGUF model are there: LLAMA_SERVER, default the build of
-# tools/llama-server/build.sh, and BENCH_GGUF, default a tiny model written by the real-engine tests'
-# TinyLlamaModels when backend-llamacpp's test classes are built); 10,000 idle SSE streams through a gateway with
-# -Xmx512m; time to first byte of a stream, directly vs through the gateway.
+# `proxy_pass` and through Switchboard at 1 and 32 connections; a static answer from nginx, from a
+# bare Jetty handler and from Switchboard's /health (the server stack's ceiling); process start to
+# /health 200 and idle RSS; the real llama-server child through llama.cpp's router vs through
+# Switchboard at 1 and 8 connections, swaps with --models-max 1, the first request after start,
+# start-up and idle RSS of both (when the binary and a GGUF model are there: LLAMA_SERVER, default
+# the build of tools/llama-server/build.sh, and BENCH_GGUF, default a tiny model written by the
+# real-engine tests' TinyLlamaModels when backend-llamacpp's test classes are built); 10,000 idle SSE
+# streams through a gateway with -Xmx512m; time to first byte of a stream, directly vs through the
+# gateway.
 # nginx and wrk come from Debian's packages, installed when missing.
 set -euo pipefail
 
@@ -234,6 +236,34 @@ proxy_table="$(cat "$results")"
 : >"$results"
 echo "$proxy_table" >&2
 
+# ---- the server stack's ceiling: a static answer, nothing proxied ----
+say "stack ceiling: nginx return 200, bare Jetty, the gateway's /health at 32 connections"
+: >"$work/get.lua"
+jetty_port="$(free_port)"
+"$JAVA_HOME/bin/java" -XX:+UseSerialGC -cp "$bench_cp" dev.switchboard.bench.LoadHarness bare-jetty "$jetty_port" \
+    >"$work/bare-jetty.log" 2>&1 &
+pids+=($!)
+start_gateway "$work/fixed.yaml"
+row "| server, \`GET\` of a static answer | req/s at 32 connections | p50 µs | req/s vs nginx |"
+row "|---|---|---|---|"
+first=""
+for url in "http://127.0.0.1:$up_port/" "http://127.0.0.1:$jetty_port/" "http://127.0.0.1:$gw_port/health"; do
+    await_200 "$url" "$(now_ms)" >/dev/null
+    wrk -t2 -c32 -d"${WARMUP:-8s}" "$url" >/dev/null # JIT warm-up
+    read -r c_rps c_p50 c_p99 < <(wrk_point "$url" 32 "$work/get.lua")
+    first="${first:-$c_rps}"
+    case "$url" in
+        *"$up_port"*) label="nginx \`return 200\`" ;;
+        *"$jetty_port"*) label="Jetty $(ls "$root/gateway-app/target/lib" | sed -n 's/^jetty-server-\(.*\)\.jar$/\1/p'), one core \`Handler\` (\`LoadHarness bare-jetty\`)" ;;
+        *) label="Switchboard's \`/health\` (Javalin's servlet layer on that Jetty)" ;;
+    esac
+    row "| $label | $c_rps | $c_p50 | $(awk -v a="$c_rps" -v b="$first" 'BEGIN { printf "%.2f", a / b }') |"
+done
+stop_pid "$gw_pid"
+ceiling_table="$(cat "$results")"
+: >"$results"
+echo "$ceiling_table" >&2
+
 # ---- idle SSE streams and time to first byte ----
 say "streams: $streams idle SSE streams through a gateway with -Xmx512m; time to first byte"
 sse_port="$(free_port)"
@@ -309,6 +339,13 @@ same cores (load generator, nginx, gateway): read the ratios, not the absolute f
 Added latency is the path's percentile minus the upstream's own, measured in the same run.
 
 $proxy_table
+
+### What the server stack allows: a static answer, nothing proxied, wrk $duration
+
+The gateway's proxy cannot be faster than its HTTP server answering a constant. The same upstream
+nginx, the Jetty the gateway runs on with a single core handler, and the gateway's \`/health\`:
+
+$ceiling_table
 
 ### Start-up and memory
 

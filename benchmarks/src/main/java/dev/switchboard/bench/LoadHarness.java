@@ -40,6 +40,8 @@ import java.util.stream.Collectors;
  *       the first answer after a swap with vLLM sleep mode on vs off.
  *   <li>{@code sse-upstream} and {@code streams}: the stream points of {@code benchmarks/run.sh}
  *       (see {@link StreamBench}).
+ *   <li>{@code bare-jetty PORT}: the server stack's ceiling point of {@code benchmarks/run.sh} (see
+ *       {@link BareJetty}).
  * </ul>
  *
  * Run: {@code ./mvnw -pl benchmarks -am -Pload -DskipTests verify -Dload.args=proxy}.
@@ -56,12 +58,13 @@ public final class LoadHarness {
             case "proxy" -> proxyOverhead();
             case "warm-tier" -> warmTier();
             case "sse-upstream" -> StreamBench.upstream(Integer.parseInt(args[1]));
+            case "bare-jetty" -> BareJetty.serve(Integer.parseInt(args[1]));
             case "streams" ->
                 StreamBench.measure(
                         URI.create(args[1]), URI.create(args[2]), Integer.parseInt(args[3]), Long.parseLong(args[4]));
             default ->
                 throw new IllegalArgumentException(
-                        "unknown measurement '" + which + "' (proxy, warm-tier, sse-upstream, streams)");
+                        "unknown measurement '" + which + "' (proxy, warm-tier, sse-upstream, bare-jetty, streams)");
         }
     }
 
