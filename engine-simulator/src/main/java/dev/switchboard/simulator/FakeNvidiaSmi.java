@@ -2,7 +2,9 @@ package dev.switchboard.simulator;
 
 import dev.switchboard.simulator.internal.gpu.Ledger;
 import dev.switchboard.simulator.internal.gpu.NvidiaSmiQuery;
+import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,5 +58,26 @@ public final class FakeNvidiaSmi {
         NvidiaSmiQuery.Answer answer = new NvidiaSmiQuery(Ledger.at(ledger.get())).answer(query);
         answer.lines().forEach(out::println);
         return answer.status();
+    }
+
+    /**
+     * The most memory any GPU of the ledger directory reports in use, in MiB, read through the same
+     * query the gateway sends; 0 while nothing claims any.
+     */
+    public static long mostUsedMib(Path ledger) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        run(
+                List.of(
+                        "--ledger",
+                        ledger.toString(),
+                        "--query-gpu=index,memory.used",
+                        "--format=csv,noheader,nounits"),
+                Map.of(),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8)
+                .lines()
+                .mapToLong(line -> Long.parseLong(line.split(",")[1].trim()))
+                .max()
+                .orElse(0);
     }
 }

@@ -43,6 +43,16 @@ public final class SimulatorCommand {
         return writeScript(file, javaCommand());
     }
 
+    /**
+     * A model's {@code cmd} for an engine that fails to start while the file {@code crashFlag}
+     * exists (it prints {@code engine refuses} and exits with code 3) and otherwise {@code exec}s the
+     * simulator {@code launcher} with {@code arguments}: a crash a test can turn off.
+     */
+    public static String refusingWhile(Path crashFlag, Path launcher, String arguments) {
+        return "/bin/sh -c 'test -e " + crashFlag + " && { echo engine refuses; exit 3; }; exec " + launcher + " "
+                + arguments + "'";
+    }
+
     /** Writes an executable script at {@code file} that runs {@link FakeNvidiaSmi}, for code that calls nvidia-smi. */
     public static Path writeFakeNvidiaSmi(Path file) {
         return writeScript(file, fakeNvidiaSmiCommand());

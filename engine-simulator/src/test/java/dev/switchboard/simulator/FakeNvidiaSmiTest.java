@@ -47,6 +47,16 @@ class FakeNvidiaSmiTest {
     }
 
     @Test
+    void mostUsedMibIsTheBusiestGpusUsedMemory() throws IOException {
+        Ledgers.h100s(ledger, 2, 480);
+        assertThat(FakeNvidiaSmi.mostUsedMib(ledger)).isZero();
+
+        claim(SELF, "1, 5000, java");
+
+        assertThat(FakeNvidiaSmi.mostUsedMib(ledger)).isEqualTo(5000);
+    }
+
+    @Test
     void listsComputeAppsOfLivePidsOnly() throws IOException {
         Ledgers.h100s(ledger, 1, 480);
         claim(SELF, "0, 6662, java");

@@ -11,13 +11,10 @@ import dev.switchboard.core.spi.ModelDescriptor;
 import dev.switchboard.simulator.FakeNvidiaSmi;
 import dev.switchboard.simulator.JournalEvent;
 import dev.switchboard.simulator.SimulatorCommand;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,7 +122,7 @@ class FaultStormTest {
                 ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             Thread watcher = Thread.ofPlatform().daemon().start(() -> {
                 while (storming.get()) {
-                    worstGpuMib.accumulateAndGet(mostUsedMib(ledger), Math::max);
+                    worstGpuMib.accumulateAndGet(FakeNvidiaSmi.mostUsedMib(ledger), Math::max);
                     worstEngines.accumulateAndGet(liveEngines(gateway, enginePids), Math::max);
                     worstWaiting.accumulateAndGet(waiting(gateway), Math::max);
                     LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
@@ -402,24 +399,6 @@ class FaultStormTest {
                 .filter(line -> line.startsWith("switchboard_requests_waiting"))
                 .mapToInt(line -> (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .findFirst()
-                .orElse(0);
-    }
-
-    /** The most memory any GPU reports in use, read the way the gateway reads it. */
-    private static long mostUsedMib(Path ledger) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        FakeNvidiaSmi.run(
-                List.of(
-                        "--ledger",
-                        ledger.toString(),
-                        "--query-gpu=index,memory.used",
-                        "--format=csv,noheader,nounits"),
-                Map.of(),
-                new PrintStream(out, true, StandardCharsets.UTF_8));
-        return out.toString(StandardCharsets.UTF_8)
-                .lines()
-                .mapToLong(line -> Long.parseLong(line.split(",")[1].trim()))
-                .max()
                 .orElse(0);
     }
 }

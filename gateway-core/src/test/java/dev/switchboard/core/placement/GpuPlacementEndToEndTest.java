@@ -13,8 +13,6 @@ import dev.switchboard.core.testing.CollectingSink;
 import dev.switchboard.core.testing.SimulatedEngines;
 import dev.switchboard.simulator.FakeNvidiaSmi;
 import dev.switchboard.simulator.SimulatorCommand;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +72,7 @@ class GpuPlacementEndToEndTest {
         AtomicBoolean storming = new AtomicBoolean(true);
         Thread watcher = Thread.ofPlatform().daemon().start(() -> {
             while (storming.get()) {
-                worstMib.accumulateAndGet(mostUsedMib(ledger), Math::max);
+                worstMib.accumulateAndGet(FakeNvidiaSmi.mostUsedMib(ledger), Math::max);
                 LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
             }
         });
@@ -110,24 +108,6 @@ class GpuPlacementEndToEndTest {
         assertThat(statuses).hasSize(40).containsOnly(200);
         assertThat(worstMib.get()).isPositive().isLessThanOrEqualTo(GPU_MIB);
         assertThat(engines.livePids()).isEmpty();
-    }
-
-    /** The most memory any GPU reports in use, read the way the gateway reads it. */
-    private static long mostUsedMib(Path ledger) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        FakeNvidiaSmi.run(
-                List.of(
-                        "--ledger",
-                        ledger.toString(),
-                        "--query-gpu=index,memory.used",
-                        "--format=csv,noheader,nounits"),
-                Map.of(),
-                new PrintStream(out, true, StandardCharsets.UTF_8));
-        return out.toString(StandardCharsets.UTF_8)
-                .lines()
-                .mapToLong(line -> Long.parseLong(line.split(",")[1].trim()))
-                .max()
-                .orElse(0);
     }
 
     private static ProxyRequest chat(String model) {

@@ -57,9 +57,10 @@ class CircuitBreakerTest {
     /** An engine that exits with code 3 at start while the file {@code crash} exists. */
     private Gateway start(Path crashFlag, Path journal) throws Exception {
         Path launcher = SimulatorCommand.writeLauncher(dir.resolve("llama-server"));
-        String cmd = "/bin/sh -c 'test -e " + crashFlag + " && { echo engine refuses; exit 3; }; exec " + launcher
-                + " -m /models/flaky.gguf --port ${PORT} --alias flaky --sim-load-ms 50 --sim-record " + journal
-                + "'";
+        String cmd = SimulatorCommand.refusingWhile(
+                crashFlag,
+                launcher,
+                "-m /models/flaky.gguf --port ${PORT} --alias flaky --sim-load-ms 50 --sim-record " + journal);
         ModelDescriptor flaky = ModelDescriptor.builder("flaky", "sim")
                 .options(Map.of("cmd", cmd))
                 .build();
