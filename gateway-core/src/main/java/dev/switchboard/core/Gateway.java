@@ -136,6 +136,7 @@ public final class Gateway implements AutoCloseable {
         } else {
             shutdownHook = null;
         }
+        manager.estimateInBackground(List.copyOf(catalog.all()));
         for (ModelDescriptor model : catalog.all()) {
             if (model.loadOnStartup()) {
                 manager.load(model).exceptionally(error -> {

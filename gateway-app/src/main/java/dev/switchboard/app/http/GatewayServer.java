@@ -144,6 +144,7 @@ public final class GatewayServer {
             throw e;
         }
         log.info("listening on http://{}:{}/", settings.host(), app.port());
+        Json.initializeInBackground();
         return new GatewayServer(app, metrics, timeline, streams, tools);
     }
 

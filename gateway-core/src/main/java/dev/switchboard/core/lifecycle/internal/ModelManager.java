@@ -35,6 +35,7 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -299,6 +300,23 @@ public final class ModelManager implements AutoCloseable {
         }
         lease.close();
         return Optional.of(acquire(model, true));
+    }
+
+    /**
+     * Reads the memory estimates of these models on a background thread, one after the other, so a
+     * model's first request does not wait for its file's header. A failure is left for that request
+     * to report.
+     */
+    public void estimateInBackground(Collection<ModelDescriptor> catalog) {
+        Thread.ofPlatform().daemon().name("memory-estimates").start(() -> {
+            for (ModelDescriptor model : catalog) {
+                try {
+                    gpus.estimate(model);
+                } catch (RuntimeException e) {
+                    log.debug("model '{}': no memory estimate yet: {}", model.id(), e.getMessage());
+                }
+            }
+        });
     }
 
     /** A snapshot of every model the manager has seen. */
