@@ -250,7 +250,7 @@ first=""
 for url in "http://127.0.0.1:$up_port/" "http://127.0.0.1:$jetty_port/" "http://127.0.0.1:$gw_port/health"; do
     await_200 "$url" "$(now_ms)" >/dev/null
     wrk -t2 -c32 -d"${WARMUP:-8s}" "$url" >/dev/null # JIT warm-up
-    read -r c_rps c_p50 c_p99 < <(wrk_point "$url" 32 "$work/get.lua")
+    read -r c_rps c_p50 _ < <(wrk_point "$url" 32 "$work/get.lua")
     first="${first:-$c_rps}"
     case "$url" in
         *"$up_port"*) label="nginx \`return 200\`" ;;

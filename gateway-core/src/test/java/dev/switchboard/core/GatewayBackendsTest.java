@@ -62,32 +62,7 @@ class GatewayBackendsTest {
 
             @Override
             public dev.switchboard.core.spi.Backend create(BackendConfig config) {
-                dev.switchboard.core.spi.Backend echo = new TestEchoBackendFactory().create(config);
-                return new dev.switchboard.core.spi.Backend() {
-                    @Override
-                    public String name() {
-                        return echo.name();
-                    }
-
-                    @Override
-                    public List<dev.switchboard.core.spi.ModelSource> sources() {
-                        return List.of();
-                    }
-
-                    @Override
-                    public dev.switchboard.core.spi.MemoryEstimate estimate(
-                            dev.switchboard.core.spi.ModelDescriptor model) {
-                        return echo.estimate(model);
-                    }
-
-                    @Override
-                    public dev.switchboard.core.spi.LaunchSpec launch(
-                            dev.switchboard.core.spi.ModelDescriptor model,
-                            dev.switchboard.core.spi.Placement placement,
-                            dev.switchboard.core.spi.LaunchContext context) {
-                        return echo.launch(model, placement, context);
-                    }
-
+                return new TestEchoBackendFactory.EchoBackend(config) {
                     @Override
                     public void close() {
                         closed.add(config.name());

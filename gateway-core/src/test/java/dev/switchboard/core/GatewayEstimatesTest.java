@@ -9,12 +9,8 @@ import dev.switchboard.core.lifecycle.SchedulerConfig;
 import dev.switchboard.core.spi.Backend;
 import dev.switchboard.core.spi.BackendConfig;
 import dev.switchboard.core.spi.BackendFactory;
-import dev.switchboard.core.spi.LaunchContext;
-import dev.switchboard.core.spi.LaunchSpec;
 import dev.switchboard.core.spi.MemoryEstimate;
 import dev.switchboard.core.spi.ModelDescriptor;
-import dev.switchboard.core.spi.ModelSource;
-import dev.switchboard.core.spi.Placement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -59,30 +55,14 @@ class GatewayEstimatesTest {
 
         @Override
         public Backend create(BackendConfig config) {
-            Backend echo = new TestEchoBackendFactory().create(config);
-            return new Backend() {
-                @Override
-                public String name() {
-                    return echo.name();
-                }
-
-                @Override
-                public List<ModelSource> sources() {
-                    return List.of();
-                }
-
+            return new TestEchoBackendFactory.EchoBackend(config) {
                 @Override
                 public MemoryEstimate estimate(ModelDescriptor model) {
                     estimated.add(model.id());
                     if (model.id().equals("broken")) {
                         throw new IllegalStateException("unreadable");
                     }
-                    return echo.estimate(model);
-                }
-
-                @Override
-                public LaunchSpec launch(ModelDescriptor model, Placement placement, LaunchContext context) {
-                    return echo.launch(model, placement, context);
+                    return super.estimate(model);
                 }
             };
         }

@@ -27,27 +27,37 @@ public final class TestEchoBackendFactory implements BackendFactory {
 
     @Override
     public Backend create(BackendConfig config) {
-        URI url = URI.create(config.string("url", "http://127.0.0.1:9"));
-        return new Backend() {
-            @Override
-            public String name() {
-                return config.name();
-            }
+        return new EchoBackend(config);
+    }
 
-            @Override
-            public List<ModelSource> sources() {
-                return List.of();
-            }
+    /** The backend itself, open for tests that watch or change one of its answers. */
+    public static class EchoBackend implements Backend {
+        private final BackendConfig config;
+        private final URI url;
 
-            @Override
-            public MemoryEstimate estimate(ModelDescriptor model) {
-                return MemoryEstimate.none();
-            }
+        public EchoBackend(BackendConfig config) {
+            this.config = config;
+            this.url = URI.create(config.string("url", "http://127.0.0.1:9"));
+        }
 
-            @Override
-            public LaunchSpec launch(ModelDescriptor model, Placement placement, LaunchContext context) {
-                return LaunchSpec.builder(url, model.id()).build();
-            }
-        };
+        @Override
+        public String name() {
+            return config.name();
+        }
+
+        @Override
+        public List<ModelSource> sources() {
+            return List.of();
+        }
+
+        @Override
+        public MemoryEstimate estimate(ModelDescriptor model) {
+            return MemoryEstimate.none();
+        }
+
+        @Override
+        public LaunchSpec launch(ModelDescriptor model, Placement placement, LaunchContext context) {
+            return LaunchSpec.builder(url, model.id()).build();
+        }
     }
 }
