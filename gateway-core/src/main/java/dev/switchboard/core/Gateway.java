@@ -137,6 +137,9 @@ public final class Gateway implements AutoCloseable {
             shutdownHook = null;
         }
         manager.estimateInBackground(List.copyOf(catalog.all()));
+        if (!catalog.all().isEmpty()) {
+            supervisor.prepare(); // a guard for the first engine, started while nothing waits for it
+        }
         for (ModelDescriptor model : catalog.all()) {
             if (model.loadOnStartup()) {
                 manager.load(model).exceptionally(error -> {

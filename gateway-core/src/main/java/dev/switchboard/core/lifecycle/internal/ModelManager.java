@@ -139,14 +139,19 @@ public final class ModelManager implements AutoCloseable {
             return CompletableFuture.failedFuture(GatewayException.startFailed(
                     "model '" + model.id() + "': cannot estimate its memory: " + e.getMessage()));
         }
+        boolean remote;
         lock.lock();
         try {
             ModelLifecycle known = models.get(model.id());
             if (known != null && known.is(READY)) {
                 return admit(model, autoload);
             }
+            remote = known != null && known.spec != null && !known.spec.hasProcess();
         } finally {
             unlock();
+        }
+        if (!remote) {
+            launcher.prepare(); // its engine may have to be started
         }
         gpus.read(false); // it may have to be placed: read the devices, outside the lock
         lock.lock();

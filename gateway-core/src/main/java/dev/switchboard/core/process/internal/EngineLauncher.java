@@ -19,6 +19,9 @@ public interface EngineLauncher {
     EngineProcess start(String modelId, LaunchSpec spec, LogBuffer output, Consumer<ChildSignal> signals)
             throws IOException;
 
+    /** An engine may be started soon: a launcher can get ready for it (returns at once). */
+    default void prepare() {}
+
     /** Stops every engine still running, gracefully within the timeout. */
     void stopAll(Duration timeout);
 }

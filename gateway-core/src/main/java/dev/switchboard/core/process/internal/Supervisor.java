@@ -4,16 +4,26 @@ import dev.switchboard.core.process.LogBuffer;
 import dev.switchboard.core.spi.ChildSignal;
 import dev.switchboard.core.spi.LaunchSpec;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,38 +37,66 @@ import org.slf4j.LoggerFactory;
  * line) still reach the engine and nothing else reads them; when the gateway's pipe reaches EOF,
  * which happens when the gateway dies for any reason, the guard ends the engine's stdin and kills
  * its group, SIGTERM then SIGKILL after 10 s.
+ *
+ * <p>Starting a guard costs a shell, {@code mktemp}, {@code mkfifo} and {@code rm}, some 20-30 ms on
+ * a small machine, before the engine's own start. So once a start is in sight ({@link #prepare})
+ * the supervisor keeps one guard started ahead, which waits for its engine's command on its stdin;
+ * a start then costs the engine's {@code setsid} and its own exec. A spare guard whose gateway dies
+ * reads the end of its stdin and exits.
  */
 public final class Supervisor implements EngineLauncher, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
 
-    /** The guard: see the class comment. Its exit code is the engine's. */
+    /**
+     * The guard: see the class comment. Its exit code is the engine's. The engine's command is
+     * either the guard's arguments, when the first line on its stdin is empty, or that line: shell
+     * words the gateway quoted, evaluated. A guard can so be started before its engine is known.
+     */
     static final String GUARD = String.join(
             "\n",
             // the gateway's pipe on fd 4: sh gives background jobs /dev/null as stdin
             "exec 4<&0 0</dev/null",
+            // stopped before it has its engine: the FIFO's name goes too
+            "trap 'rm -f \"$fifo\"; exit 143' TERM INT HUP",
             "fifo=$(mktemp -u \"${TMPDIR:-/tmp}/switchboard-stdin.XXXXXXXX\") && mkfifo -m 600 \"$fifo\" || exit 125",
             // read-write opens of a FIFO never block, so neither side can wait for one that died;
-            // the engine's side opens its read end while it still holds this one, then drops the name
-            "exec 3<>\"$fifo\"",
-            "{ exec <\"$fifo\" 3>&- 4<&-; rm -f \"$fifo\"; if command -v setsid >/dev/null 2>&1; then exec setsid \"$@\"; fi; exec \"$@\"; } &",
+            // the engine's read end is opened here too, and the name is not needed after that
+            "exec 3<>\"$fifo\" 5<\"$fifo\"",
+            "rm -f \"$fifo\"",
+            // the end of the gateway's pipe before any command: nothing to guard
+            "IFS= read -r launch <&4 || exit 0",
+            "if [ -n \"$launch\" ]; then eval \"$launch\"; fi",
+            "{ exec <&5 5<&- 3>&- 4<&-; if command -v setsid >/dev/null 2>&1; then exec setsid \"$@\"; fi; exec \"$@\"; } &",
             "child=$!",
             "stop() { kill -TERM -$child 2>/dev/null || kill -TERM $child 2>/dev/null; }",
             "trap stop TERM INT HUP",
-            "{ cat <&4 >&3 4<&- 3>&-; exec 3>&- 4<&-; stop; sleep 10; kill -KILL -$child 2>/dev/null || kill -KILL $child 2>/dev/null; } &",
+            "{ cat <&4 >&3 4<&- 3>&- 5<&-; exec 3>&- 4<&-; stop; sleep 10; kill -KILL -$child 2>/dev/null || kill -KILL $child 2>/dev/null; } &",
             "watcher=$!",
-            "exec 3>&- 4<&-",
+            "exec 3>&- 4<&- 5<&-",
             "wait $child; code=$?",
             "while kill -0 $child 2>/dev/null; do wait $child; code=$?; done",
             "kill $watcher 2>/dev/null",
-            // the engine may have died before it removed the name
-            "rm -f \"$fifo\"",
             "exit $code");
+
+    /** How long after a start the next spare guard is started. */
+    private static final Duration REFILL_DELAY = Duration.ofSeconds(1);
+
+    /** Names a shell can export; the guard's sh drops any other from the engine's environment. */
+    private static final Pattern SHELL_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private static final int PORT_RANGE_START = 20000;
     private static final int PORT_RANGE_SIZE = 12000;
     private static final PortCursor PORTS = new PortCursor(PORT_RANGE_SIZE);
 
     private final Set<ChildProcess> live = ConcurrentHashMap.newKeySet();
+
+    // a guard started ahead, for the next engine; spawned on a platform thread, as it waits in
+    // native code for the process to start
+    private final ScheduledExecutorService guardStarts = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("engine-guards").daemon().factory());
+    private final Object spareLock = new Object();
+    private CompletableFuture<Process> spare; // guarded by spareLock
+    private boolean closed; // guarded by spareLock
 
     /**
      * Starts an engine process.
@@ -72,19 +110,130 @@ public final class Supervisor implements EngineLauncher, AutoCloseable {
         if (!spec.hasProcess()) {
             throw new IllegalArgumentException("model '" + modelId + "' has no process to start");
         }
-        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", GUARD, "switchboard-guard"));
-        command.addAll(spec.command());
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(spec.environment());
-        if (spec.workingDirectory() != null) {
-            builder.directory(spec.workingDirectory().toFile());
-        }
-        Process process = builder.start();
+        Process process = guard(spec);
         ChildProcess child = new ChildProcess(modelId, spec, process, output, signals);
         live.add(child);
         child.exit().whenComplete((code, error) -> live.remove(child));
         log.debug("spawned model '{}' as pid {}: {}", modelId, process.pid(), String.join(" ", spec.command()));
         return child;
+    }
+
+    /** An engine may be started soon: has a guard started for it (see the class comment). Returns at once. */
+    @Override
+    public void prepare() {
+        synchronized (spareLock) {
+            if (spare == null && !closed) {
+                spare = CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return spawn(List.of(), Map.of(), null);
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        },
+                        guardStarts);
+            }
+        }
+    }
+
+    /** Starts the next spare a while after a start, so that its shell does not slow that start down. */
+    private void refillLater() {
+        synchronized (spareLock) {
+            if (!closed) {
+                guardStarts.schedule(this::prepare, REFILL_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /** The spare guard with the spec's command, or a new guard when there is none or it cannot take it. */
+    private Process guard(LaunchSpec spec) throws IOException {
+        if (spec.workingDirectory() == null && quotable(spec)) {
+            CompletableFuture<Process> ready;
+            synchronized (spareLock) {
+                ready = spare;
+                spare = null;
+            }
+            refillLater();
+            Process guard =
+                    ready == null ? null : ready.exceptionally(failure -> null).join();
+            if (guard != null && guard.isAlive()) {
+                try {
+                    send(guard, commandLine(spec));
+                    return guard;
+                } catch (IOException e) {
+                    guard.destroyForcibly(); // died meanwhile: start a new one
+                }
+            }
+        }
+        Process guard = spawn(spec.command(), spec.environment(), spec.workingDirectory());
+        send(guard, "");
+        return guard;
+    }
+
+    private static Process spawn(List<String> engine, Map<String, String> environment, Path directory)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", GUARD, "switchboard-guard"));
+        command.addAll(engine);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
+        return builder.start();
+    }
+
+    private static void send(Process guard, String line) throws IOException {
+        OutputStream stdin = guard.getOutputStream();
+        stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        stdin.flush();
+    }
+
+    /** Whether the spec's command and environment fit on the one line a spare guard reads. */
+    private static boolean quotable(LaunchSpec spec) {
+        return Stream.concat(spec.command().stream(), spec.environment().values().stream())
+                .noneMatch(word -> word.indexOf('\n') >= 0);
+    }
+
+    /** The spec's environment and command as shell words, for a spare guard's eval. */
+    private static String commandLine(LaunchSpec spec) {
+        StringBuilder line = new StringBuilder();
+        spec.environment().forEach((name, value) -> {
+            if (SHELL_NAME.matcher(name).matches()) {
+                line.append("export ")
+                        .append(name)
+                        .append('=')
+                        .append(quoted(value))
+                        .append("; ");
+            }
+        });
+        line.append("set --");
+        spec.command().forEach(word -> line.append(' ').append(quoted(word)));
+        return line.toString();
+    }
+
+    private static String quoted(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    /** Ends the spare guard, if any, and starts no more. */
+    private void discardSpare() {
+        CompletableFuture<Process> discarded;
+        synchronized (spareLock) {
+            closed = true;
+            discarded = spare;
+            spare = null;
+        }
+        if (discarded != null) {
+            // the end of its stdin, not a signal: one still making its FIFO removes it, then exits
+            discarded.thenAccept(guard -> {
+                try {
+                    guard.getOutputStream().close();
+                } catch (IOException e) {
+                    guard.destroy();
+                }
+            });
+        }
+        guardStarts.shutdownNow();
     }
 
     /** The children still running. */
@@ -95,6 +244,7 @@ public final class Supervisor implements EngineLauncher, AutoCloseable {
     /** Stops every child, gracefully within the timeout, all at once. */
     @Override
     public void stopAll(Duration timeout) {
+        discardSpare();
         List<Thread> stoppers = new ArrayList<>();
         for (ChildProcess child : live()) {
             stoppers.add(Thread.ofVirtual().start(() -> {
@@ -120,6 +270,7 @@ public final class Supervisor implements EngineLauncher, AutoCloseable {
     /** Kills every child at once. */
     @Override
     public void close() {
+        discardSpare();
         live().forEach(ChildProcess::kill);
     }
 

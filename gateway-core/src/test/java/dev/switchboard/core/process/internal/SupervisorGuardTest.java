@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchService;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,12 +23,37 @@ class SupervisorGuardTest {
     @TempDir
     Path tmp;
 
+    /** A guard for the engine in its arguments, told so at once (an empty first line). */
     private Process guard(String... engine) throws IOException {
+        Process guard = spare(engine);
+        send(guard, "");
+        return guard;
+    }
+
+    /** A guard that waits for its engine's command line. */
+    private Process spare(String... engine) throws IOException {
         List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", Supervisor.GUARD, "switchboard-guard"));
         command.addAll(List.of(engine));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("TMPDIR", tmp.toString());
         return builder.start();
+    }
+
+    private static void send(Process guard, String line) throws IOException {
+        guard.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        guard.getOutputStream().flush();
+    }
+
+    @Test
+    void aGuardWhoseGatewaysPipeEndsBeforeAnyCommandExitsAndLeavesNoFifo() throws Exception {
+        Process spare = spare();
+
+        spare.getOutputStream().close();
+
+        assertThat(spare.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(spare.exitValue()).isZero();
+        assertThat(spare.getInputStream().readAllBytes()).isEmpty();
+        assertThat(tmp).isEmptyDirectory();
     }
 
     @Test
@@ -48,16 +76,23 @@ class SupervisorGuardTest {
     void anEngineKilledAtAnyPointOfItsStartDoesNotLeaveTheGuardWaiting() throws Exception {
         // the gateway's pipe stays open, so only the engine's death can end the guard
         for (int round = 0; round < 50; round++) {
-            Process guard = guard("sleep", "30");
-            // the first child still alive but mktemp and mkfifo once they have exec'd: the
-            // engine's side, before or after its exec (or one of those two before theirs)
+            Process guard;
+            try (WatchService watch = tmp.getFileSystem().newWatchService()) {
+                tmp.register(watch, StandardWatchEventKinds.ENTRY_DELETE);
+                guard = spare();
+                // its FIFO's name removed: nothing but the engine's command is left to wait for
+                assertThat(watch.poll(10, TimeUnit.SECONDS))
+                        .as("FIFO removed in round %d", round)
+                        .isNotNull();
+            }
+            Set<Long> setUp = guard.children().map(ProcessHandle::pid).collect(Collectors.toSet()); // rm, exiting
+            send(guard, "set -- sleep 30");
+            // the first of its children (the engine's side, then the one that feeds its stdin),
+            // before or after its exec
             Optional<ProcessHandle> engine = Optional.empty();
             while (engine.isEmpty() && guard.isAlive()) {
                 engine = guard.children()
-                        .filter(child -> child.info()
-                                .command()
-                                .filter(SupervisorGuardTest::isEngine)
-                                .isPresent())
+                        .filter(child -> !setUp.contains(child.pid()))
                         .min(Comparator.comparingLong(ProcessHandle::pid));
             }
             engine.ifPresent(ProcessHandle::destroyForcibly);
@@ -68,20 +103,9 @@ class SupervisorGuardTest {
                 guard.destroyForcibly();
             }
             assertThat(exited).as("guard of round %d exited", round).isTrue();
-            // 125: the guard could not make its FIFO, 137: its engine was killed
-            assertThat(guard.exitValue()).isIn(125, 128 + 9);
-            assertThat(hasFiles(tmp)).as("FIFO left after round %d", round).isFalse();
+            assertThat(guard.exitValue()).isEqualTo(128 + 9);
+            assertThat(tmp).isEmptyDirectory();
             guard.getOutputStream().close();
-        }
-    }
-
-    private static boolean isEngine(String command) {
-        return !command.endsWith("/mktemp") && !command.endsWith("/mkfifo");
-    }
-
-    private static boolean hasFiles(Path dir) throws IOException {
-        try (var files = Files.list(dir)) {
-            return files.findAny().isPresent();
         }
     }
 }
