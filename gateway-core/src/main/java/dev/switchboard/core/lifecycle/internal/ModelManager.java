@@ -671,8 +671,6 @@ public final class ModelManager implements AutoCloseable {
             pump(); // leases go to its waiters before anyone can see it idle
             if (closed) {
                 stop(lifecycle, "shutdown");
-            } else if (lifecycle.spec != null && lifecycle.spec.hasProcess()) {
-                launcher.prepare(); // for the next start, now that this one no longer shares the cores
             }
         } finally {
             unlock();

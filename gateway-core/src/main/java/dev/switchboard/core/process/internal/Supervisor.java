@@ -17,8 +17,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -38,11 +39,10 @@ import org.slf4j.LoggerFactory;
  * its group, SIGTERM then SIGKILL after 10 s.
  *
  * <p>Starting a guard costs a shell, {@code mktemp}, {@code mkfifo} and {@code rm}, some 20-30 ms on
- * a small machine, before the engine's own start. So the supervisor keeps one guard started ahead
- * when asked to ({@link #prepare}: the gateway does when it starts with models, when a request
- * may need a start and when an engine is ready), which waits for its engine's command on its
- * stdin; a start then costs the engine's {@code setsid} and its own exec. A spare guard whose
- * gateway dies reads the end of its stdin and exits.
+ * a small machine, before the engine's own start. So once a start is in sight ({@link #prepare})
+ * the supervisor keeps one guard started ahead, which waits for its engine's command on its stdin;
+ * a start then costs the engine's {@code setsid} and its own exec. A spare guard whose gateway dies
+ * reads the end of its stdin and exits.
  */
 public final class Supervisor implements EngineLauncher, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
@@ -78,6 +78,9 @@ public final class Supervisor implements EngineLauncher, AutoCloseable {
             "kill $watcher 2>/dev/null",
             "exit $code");
 
+    /** How long after a start the next spare guard is started. */
+    private static final Duration REFILL_DELAY = Duration.ofSeconds(1);
+
     /** Names a shell can export; the guard's sh drops any other from the engine's environment. */
     private static final Pattern SHELL_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -89,7 +92,7 @@ public final class Supervisor implements EngineLauncher, AutoCloseable {
 
     // a guard started ahead, for the next engine; spawned on a platform thread, as it waits in
     // native code for the process to start
-    private final ExecutorService guardStarts = Executors.newSingleThreadExecutor(
+    private final ScheduledExecutorService guardStarts = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("engine-guards").daemon().factory());
     private final Object spareLock = new Object();
     private CompletableFuture<Process> spare; // guarded by spareLock
@@ -133,6 +136,15 @@ public final class Supervisor implements EngineLauncher, AutoCloseable {
         }
     }
 
+    /** Starts the next spare a while after a start, so that its shell does not slow that start down. */
+    private void refillLater() {
+        synchronized (spareLock) {
+            if (!closed) {
+                guardStarts.schedule(this::prepare, REFILL_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
     /** The spare guard with the spec's command, or a new guard when there is none or it cannot take it. */
     private Process guard(LaunchSpec spec) throws IOException {
         if (spec.workingDirectory() == null && quotable(spec)) {
@@ -141,6 +153,7 @@ public final class Supervisor implements EngineLauncher, AutoCloseable {
                 ready = spare;
                 spare = null;
             }
+            refillLater();
             Process guard =
                     ready == null ? null : ready.exceptionally(failure -> null).join();
             if (guard != null && guard.isAlive()) {
