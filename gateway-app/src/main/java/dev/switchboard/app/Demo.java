@@ -2,6 +2,7 @@ package dev.switchboard.app;
 
 import dev.switchboard.app.config.AppConfig;
 import dev.switchboard.app.config.ConfigLoader;
+import dev.switchboard.core.command.CommandLine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * {@code switchboard --demo}: {@code config-examples/src/main/resources/demo.yaml}, bundled in the
@@ -27,7 +27,7 @@ final class Demo {
 
     static AppConfig config(Map<String, String> env) {
         Map<String, String> variables = new HashMap<>(env);
-        variables.put(SIMULATOR_VARIABLE, shellWords(simulatorCommand()));
+        variables.put(SIMULATOR_VARIABLE, CommandLine.quote(simulatorCommand()));
         return ConfigLoader.withEnvironment(variables).load(RESOURCE, text(), Path.of(""));
     }
 
@@ -44,13 +44,6 @@ final class Demo {
             throw new IllegalStateException(
                     "--demo needs the engine simulator (engine-simulator's jar) on the class path: " + e, e);
         }
-    }
-
-    /** Quotes words so that the command backend's shell-like splitting gives them back unchanged. */
-    static String shellWords(List<String> words) {
-        return words.stream()
-                .map(word -> "'" + word.replace("'", "'\\''") + "'")
-                .collect(Collectors.joining(" "));
     }
 
     private static String text() {

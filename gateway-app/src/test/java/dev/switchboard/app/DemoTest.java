@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.app.config.AppConfig;
 import dev.switchboard.core.command.CommandBackendFactory;
-import dev.switchboard.core.command.CommandLine;
 import dev.switchboard.core.spi.Backend;
 import dev.switchboard.core.spi.LaunchContext;
 import dev.switchboard.core.spi.ModelDescriptor;
@@ -41,12 +40,5 @@ class DemoTest {
                     .containsSequence("--served-model-name", model.id())
                     .containsSequence("--port", "5001");
         }
-    }
-
-    @Test
-    void quotesCommandWordsSoSplittingGivesThemBack() {
-        List<String> words = List.of("/opt/my java/bin/java", "-cp", "it's.jar", "Main");
-
-        assertThat(CommandLine.split(Demo.shellWords(words))).isEqualTo(words);
     }
 }

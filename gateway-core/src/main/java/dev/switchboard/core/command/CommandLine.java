@@ -90,4 +90,19 @@ public final class CommandLine {
         }
         return args;
     }
+
+    /**
+     * Quotes words for a POSIX shell, and so for {@link #split}, which gives them back unchanged: each
+     * in single quotes, a single quote inside it as {@code '\''}.
+     */
+    public static String quote(List<String> words) {
+        StringBuilder out = new StringBuilder();
+        for (String word : words) {
+            if (!out.isEmpty()) {
+                out.append(' ');
+            }
+            out.append('\'').append(word.replace("'", "'\\''")).append('\'');
+        }
+        return out.toString();
+    }
 }

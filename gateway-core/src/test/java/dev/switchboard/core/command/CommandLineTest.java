@@ -3,6 +3,7 @@ package dev.switchboard.core.command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -41,5 +42,12 @@ class CommandLineTest {
     @Test
     void namesAnUnknownMacro() {
         assertThatThrownBy(() -> CommandLine.expand("srv ${NOPE}", Map.of())).hasMessageContaining("${NOPE}");
+    }
+
+    @Test
+    void quotesCommandWordsSoSplittingGivesThemBack() {
+        List<String> words = List.of("/opt/my java/bin/java", "-cp", "it's.jar", "Main");
+
+        assertThat(CommandLine.split(CommandLine.quote(words))).isEqualTo(words);
     }
 }

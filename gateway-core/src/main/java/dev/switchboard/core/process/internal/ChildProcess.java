@@ -239,12 +239,17 @@ public final class ChildProcess implements EngineProcess {
         closeStdin();
     }
 
+    /** Writes a line to a process's stdin (its guard's, which passes it on to the engine). */
+    static void writeLine(Process process, String line) throws IOException {
+        OutputStream stdin = process.getOutputStream();
+        stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        stdin.flush();
+    }
+
     private void askToExit() {
         if (spec.stopLine() != null) {
             try {
-                OutputStream stdin = process.getOutputStream();
-                stdin.write((spec.stopLine() + "\n").getBytes(StandardCharsets.UTF_8));
-                stdin.flush();
+                writeLine(process, spec.stopLine());
                 return;
             } catch (IOException e) {
                 log.debug("model '{}': cannot write the stop line: {}", modelId, e.getMessage());

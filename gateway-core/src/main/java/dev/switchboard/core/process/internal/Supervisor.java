@@ -1,14 +1,13 @@
 package dev.switchboard.core.process.internal;
 
+import dev.switchboard.core.command.CommandLine;
 import dev.switchboard.core.process.LogBuffer;
 import dev.switchboard.core.spi.ChildSignal;
 import dev.switchboard.core.spi.LaunchSpec;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -158,7 +157,7 @@ public final class Supervisor implements EngineLauncher, AutoCloseable {
                     ready == null ? null : ready.exceptionally(failure -> null).join();
             if (guard != null && guard.isAlive()) {
                 try {
-                    send(guard, commandLine(spec));
+                    ChildProcess.writeLine(guard, commandLine(spec));
                     return guard;
                 } catch (IOException e) {
                     guard.destroyForcibly(); // died meanwhile: start a new one
@@ -166,7 +165,7 @@ public final class Supervisor implements EngineLauncher, AutoCloseable {
             }
         }
         Process guard = spawn(spec.command(), spec.environment(), spec.workingDirectory());
-        send(guard, "");
+        ChildProcess.writeLine(guard, "");
         return guard;
     }
 
@@ -180,12 +179,6 @@ public final class Supervisor implements EngineLauncher, AutoCloseable {
             builder.directory(directory.toFile());
         }
         return builder.start();
-    }
-
-    private static void send(Process guard, String line) throws IOException {
-        OutputStream stdin = guard.getOutputStream();
-        stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        stdin.flush();
     }
 
     /** Whether the spec's command and environment fit on the one line a spare guard reads. */
@@ -202,17 +195,11 @@ public final class Supervisor implements EngineLauncher, AutoCloseable {
                 line.append("export ")
                         .append(name)
                         .append('=')
-                        .append(quoted(value))
+                        .append(CommandLine.quote(List.of(value)))
                         .append("; ");
             }
         });
-        line.append("set --");
-        spec.command().forEach(word -> line.append(' ').append(quoted(word)));
-        return line.toString();
-    }
-
-    private static String quoted(String word) {
-        return "'" + word.replace("'", "'\\''") + "'";
+        return line.append("set -- ").append(CommandLine.quote(spec.command())).toString();
     }
 
     /** Ends the spare guard, if any, and starts no more. */

@@ -26,7 +26,7 @@ class SupervisorGuardTest {
     /** A guard for the engine in its arguments, told so at once (an empty first line). */
     private Process guard(String... engine) throws IOException {
         Process guard = spare(engine);
-        send(guard, "");
+        ChildProcess.writeLine(guard, "");
         return guard;
     }
 
@@ -37,11 +37,6 @@ class SupervisorGuardTest {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("TMPDIR", tmp.toString());
         return builder.start();
-    }
-
-    private static void send(Process guard, String line) throws IOException {
-        guard.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        guard.getOutputStream().flush();
     }
 
     @Test
@@ -86,7 +81,7 @@ class SupervisorGuardTest {
                         .isNotNull();
             }
             Set<Long> setUp = guard.children().map(ProcessHandle::pid).collect(Collectors.toSet()); // rm, exiting
-            send(guard, "set -- sleep 30");
+            ChildProcess.writeLine(guard, "set -- sleep 30");
             // the first of its children (the engine's side, then the one that feeds its stdin),
             // before or after its exec
             Optional<ProcessHandle> engine = Optional.empty();
