@@ -149,7 +149,9 @@ public final class ChildProcess implements EngineProcess {
         long started = System.nanoTime();
         long deadline = started + spec.startTimeout().toNanos();
         URI health = spec.baseUri().resolve(spec.healthPath().isEmpty() ? "/" : spec.healthPath());
-        Duration pause = FIRST_POLL;
+        // milliseconds, not a Duration: Duration.dividedBy computes with BigDecimal, which is slow
+        // while a start's code is still interpreted, and it runs on the cores the engine loads on
+        long pauseMillis = FIRST_POLL.toMillis();
         while (true) {
             if (!process.isAlive()) {
                 int code = exit.join();
@@ -168,14 +170,11 @@ public final class ChildProcess implements EngineProcess {
                         output.tail(20));
             }
             try {
-                readySignal.get(pause.toMillis(), TimeUnit.MILLISECONDS);
+                readySignal.get(pauseMillis, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
                 // no ready signal yet: poll again
             }
-            pause = pause.multipliedBy(3).dividedBy(2);
-            if (pause.compareTo(MAX_POLL) > 0) {
-                pause = MAX_POLL;
-            }
+            pauseMillis = Math.min(pauseMillis * 3 / 2, MAX_POLL.toMillis());
         }
     }
 
