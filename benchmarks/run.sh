@@ -149,9 +149,9 @@ start_gateway() {
 }
 
 # Median of three starts to /health 200 (wall ms), the CPU ms the JVM had used by then (median), and
-# the RSS after the third, idle for 2 s (MB).
+# the RSS of the third, idle for 2 s (the start-up compilations still running) and for 10 s (MB).
 startup_point() {
-    local config="$1" jar="${2:-}" times=() cpus=() i t0 rss
+    local config="$1" jar="${2:-}" times=() cpus=() i t0 rss settled
     for i in 1 2 3; do
         t0="$(now_ms)"
         start_gateway "$config" "$jar"
@@ -160,11 +160,13 @@ startup_point() {
         if ((i == 3)); then
             sleep 2
             rss="$(rss_mb "$gw_pid")"
+            sleep 8
+            settled="$(rss_mb "$gw_pid")"
         fi
         stop_pid "$gw_pid"
     done
-    say "start-up ${jar:-./switchboard}: ${times[*]} ms wall, ${cpus[*]} ms CPU; idle RSS $rss MB"
-    echo "$(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p) $(printf '%s\n' "${cpus[@]}" | sort -n | sed -n 2p) $rss"
+    say "start-up ${jar:-./switchboard}: ${times[*]} ms wall, ${cpus[*]} ms CPU; idle RSS $rss MB at 2 s, $settled MB at 10 s"
+    echo "$(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p) $(printf '%s\n' "${cpus[@]}" | sort -n | sed -n 2p) $rss $settled"
 }
 
 stop_pid() {
@@ -201,12 +203,12 @@ EOF
 
 # ---- start-up and idle RSS (before any load, so the figures are a fresh gateway's) ----
 say "start-up: to /health 200"
-read -r gw_start gw_cpu gw_idle_rss < <(startup_point "$work/fixed.yaml")
-startup_rows="| Switchboard (\`./switchboard\`) | $gw_start | $gw_cpu | $gw_idle_rss |"
+read -r gw_start gw_cpu gw_idle_rss gw_settled_rss < <(startup_point "$work/fixed.yaml")
+startup_rows="| Switchboard (\`./switchboard\`) | $gw_start | $gw_cpu | $gw_idle_rss | $gw_settled_rss |"
 if [[ -n "${BASELINE_JAR:-}" ]]; then
-    read -r b_start b_cpu b_rss < <(startup_point "$work/fixed.yaml" "$BASELINE_JAR")
+    read -r b_start b_cpu b_rss b_settled < <(startup_point "$work/fixed.yaml" "$BASELINE_JAR")
     if [[ "$BASELINE_JAR" == *.jar ]]; then b_how="\`java -jar\`, default JVM options"; else b_how="its own launcher"; fi
-    startup_rows+=$'\n'"| baseline build ($b_how) | $b_start | $b_cpu | $b_rss |"
+    startup_rows+=$'\n'"| baseline build ($b_how) | $b_start | $b_cpu | $b_rss | $b_settled |"
 fi
 
 # ---- proxy overhead ----
@@ -349,8 +351,8 @@ $ceiling_table
 
 ### Start-up and memory
 
-| gateway | process start to \`/health\` 200, median of 3 (ms) | CPU time used by then (ms) | idle RSS after start-up (MB) |
-|---|---|---|---|
+| gateway | process start to \`/health\` 200, median of 3 (ms) | CPU time used by then (ms) | RSS 2 s after (MB) | RSS 10 s after, idle (MB) |
+|---|---|---|---|---|
 $startup_rows
 
 ### The real llama-server child: llama.cpp's router vs Switchboard
