@@ -6,7 +6,6 @@ import dev.switchboard.core.spi.ModelDescriptor;
 import dev.switchboard.core.spi.Placement;
 import dev.switchboard.llamacpp.LlamaCppChildProtocol;
 import dev.switchboard.llamacpp.preset.LlamaArgs;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +71,7 @@ public final class ChildLaunch {
         }
         if (placement.gpuIds().size() > 1) {
             if (!placement.tensorSplit().isEmpty() && !ArgList.mentions(modelArgs, LlamaArgs.TENSOR_SPLIT)) {
-                args.addAll(List.of(LlamaArgs.TENSOR_SPLIT.mainName(), join(placement.tensorSplit())));
+                args.addAll(List.of(LlamaArgs.TENSOR_SPLIT.mainName(), placement.tensorSplitArgument()));
             }
             if (!ArgList.mentions(modelArgs, LlamaArgs.MAIN_GPU)) {
                 // the main GPU is listed first in CUDA_VISIBLE_DEVICES, so the child sees it as 0
@@ -82,11 +81,7 @@ public final class ChildLaunch {
         return args;
     }
 
-    private static String join(List<? extends Number> values) {
-        return values.stream()
-                .map(v -> v instanceof Double d
-                        ? BigDecimal.valueOf(d).stripTrailingZeros().toPlainString()
-                        : v.toString())
-                .collect(Collectors.joining(","));
+    private static String join(List<Integer> values) {
+        return values.stream().map(String::valueOf).collect(Collectors.joining(","));
     }
 }

@@ -1,7 +1,9 @@
 package dev.switchboard.core.spi;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Where a model runs: the GPUs it is pinned to, how its weights split between them and how many
@@ -28,6 +30,18 @@ public record Placement(List<Integer> gpuIds, List<Double> tensorSplit, Map<Inte
 
     public boolean onGpu() {
         return !gpuIds.isEmpty();
+    }
+
+    /**
+     * The split as llama.cpp's {@code --tensor-split} takes it: the proportions in {@code gpuIds}
+     * order, comma-separated, each written exactly. Rounded (to four places, say), they would have
+     * an engine take a few MiB more on one GPU than the plan gave it, and a GPU filled to the last
+     * MiB would then refuse the next engine. Empty for a single GPU.
+     */
+    public String tensorSplitArgument() {
+        return tensorSplit.stream()
+                .map(share -> BigDecimal.valueOf(share).stripTrailingZeros().toPlainString())
+                .collect(Collectors.joining(","));
     }
 
     public long totalBytes() {

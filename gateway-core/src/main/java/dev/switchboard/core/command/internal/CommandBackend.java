@@ -115,8 +115,6 @@ public final class CommandBackend implements Backend {
         if (placement.tensorSplit().isEmpty()) {
             return placement.onGpu() ? "1" : "";
         }
-        return placement.tensorSplit().stream()
-                .map(share -> String.format(java.util.Locale.ROOT, "%.4f", share))
-                .collect(Collectors.joining(","));
+        return placement.tensorSplitArgument();
     }
 }
