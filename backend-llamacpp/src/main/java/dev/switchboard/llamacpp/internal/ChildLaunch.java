@@ -9,7 +9,6 @@ import dev.switchboard.llamacpp.preset.LlamaArgs;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * Builds the launch of a llama-server child the way the router spawns one: the model's arguments,
@@ -56,7 +55,7 @@ public final class ChildLaunch {
                 .stopLine(LlamaCppChildProtocol.STOP_LINE)
                 .startTimeout(options.startTimeout());
         if (placement.onGpu()) {
-            launch.env(VISIBLE_DEVICES_ENV, join(placement.gpuIds()));
+            launch.env(VISIBLE_DEVICES_ENV, placement.visibleDevices());
         }
         return launch.build();
     }
@@ -79,9 +78,5 @@ public final class ChildLaunch {
             }
         }
         return args;
-    }
-
-    private static String join(List<Integer> values) {
-        return values.stream().map(String::valueOf).collect(Collectors.joining(","));
     }
 }

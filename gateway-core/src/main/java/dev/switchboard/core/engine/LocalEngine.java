@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
 
 /**
  * What backends that run a local engine with its own HTTP server share: their options and the shape
@@ -84,14 +83,9 @@ public record LocalEngine(List<String> program, Map<String, String> env, Duratio
                 .healthPath("/health")
                 .startTimeout(startTimeout);
         if (placement.onGpu()) {
-            spec.env("CUDA_VISIBLE_DEVICES", cudaVisibleDevices(placement));
+            spec.env("CUDA_VISIBLE_DEVICES", placement.visibleDevices());
         }
         return spec;
-    }
-
-    /** The placement's device indexes as {@code CUDA_VISIBLE_DEVICES} lists them: {@code 2,3}. */
-    private static String cudaVisibleDevices(Placement placement) {
-        return placement.gpuIds().stream().map(String::valueOf).collect(Collectors.joining(","));
     }
 
     private static Map<String, String> env(BackendConfig config) {

@@ -32,6 +32,11 @@ public record Placement(List<Integer> gpuIds, List<Double> tensorSplit, Map<Inte
         return !gpuIds.isEmpty();
     }
 
+    /** The device indexes as {@code CUDA_VISIBLE_DEVICES} lists them, the main GPU first: {@code 2,3}. */
+    public String visibleDevices() {
+        return gpuIds.stream().map(String::valueOf).collect(Collectors.joining(","));
+    }
+
     /**
      * The split as llama.cpp's {@code --tensor-split} takes it: the proportions in {@code gpuIds}
      * order, comma-separated, each written exactly. Rounded (to four places, say), they would have

@@ -25,6 +25,13 @@ class PlacementTest {
                 .isEmpty();
     }
 
+    @Test
+    void theVisibleDevicesListTheGpusMainFirst() {
+        assertThat(new Placement(List.of(3, 1), List.of(0.6, 0.4), Map.of()).visibleDevices())
+                .isEqualTo("3,1");
+        assertThat(Placement.cpu().visibleDevices()).isEmpty();
+    }
+
     /**
      * Two split engines the planner packed into one 24 GiB GPU to the last MiB (a 20 GiB and a
      * 14 GiB model, the shares of a run of {@code GpuPlacementEndToEndTest}): an engine that takes

@@ -76,7 +76,7 @@ public final class CommandBackend implements Backend {
         values.put("PORT", Integer.toString(context.port()));
         values.put("MODEL_ID", model.id());
         // where the planner put it, for engines that take devices on their command line
-        values.put("GPU_IDS", placement.gpuIds().stream().map(String::valueOf).collect(Collectors.joining(",")));
+        values.put("GPU_IDS", placement.visibleDevices());
         values.put("TENSOR_SPLIT", tensorSplit(placement));
         apiKey.ifPresent(key -> values.put("API_KEY", key));
         Object cmd = model.options().get("cmd");
@@ -103,9 +103,7 @@ public final class CommandBackend implements Backend {
             spec.stopCommand(CommandLine.split(CommandLine.expand(stop.toString(), values)));
         }
         if (placement.onGpu()) {
-            spec.env(
-                    "CUDA_VISIBLE_DEVICES",
-                    placement.gpuIds().stream().map(String::valueOf).collect(Collectors.joining(",")));
+            spec.env("CUDA_VISIBLE_DEVICES", placement.visibleDevices());
         }
         return spec.build();
     }
