@@ -551,7 +551,6 @@ public final class Gateway implements AutoCloseable {
         catalog.reload();
     }
 
-    /** Adds a listener for model events; closing the handle removes it. */
     /**
      * Publishes an event from a component beside the gateway (the tools module's calls), so that
      * listeners and the events stream see it with the gateway's own.
@@ -560,6 +559,7 @@ public final class Gateway implements AutoCloseable {
         events.publish(event);
     }
 
+    /** Adds a listener for model events; closing the handle removes it. */
     public AutoCloseable subscribe(GatewayListener listener) {
         return events.subscribe(listener);
     }

@@ -135,7 +135,11 @@ class ConfigReloadTest {
                 .start()
                 .waitFor(10, TimeUnit.SECONDS);
 
-        await().atMost(PATIENCE).until(() -> gateway.client().modelIds(false).contains("second"));
+        // the gateway's log in the message: what it made of the signal
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(gateway.client().modelIds(false))
+                        .as("models after SIGHUP; the gateway's log:%n%s", gateway.log())
+                        .contains("second"));
         answers("second");
         assertThat(journal.starts("first")).hasSize(1);
     }
