@@ -44,17 +44,18 @@ touch gateway-core/src/main/java/dev/switchboard/core/Gateway.java
 demo_round "sources are newer than"
 
 # The start-up cache the launcher trained holds a llama.cpp model's first request: its training start
-# loads one (the simulator playing llama-server), so a cold request does not load those classes.
-# (the launcher makes one on JDK 25 and newer)
+# loads one (the simulator playing llama-server), so a cold request does not load those classes; and
+# it holds the command line's parser (picocli built for Java 21: its own jar's Java 5 classes cannot
+# be cached). (the launcher makes one on JDK 25 and newer)
 if [[ "$("${JAVA_HOME:?}/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')" -ge 25 ]]; then
     jar="$(ls gateway-app/target/gateway-app-*.jar | grep -v -- '-tests.jar' | head -n 1)"
     cache="$(ls "${jar%.jar}".*.aot 2>/dev/null | head -n 1)"
     [[ -n "$cache" ]] || fail "the launcher left no start-up cache next to $jar"
     "${JAVA_HOME:?}/bin/java" -XX:AOTCache="$cache" -XX:+PrintSharedArchiveAndExit -jar "$jar" >"$log/out" 2>&1 || true
-    for class in dev.switchboard.llamacpp.internal.ChildLaunch dev.switchboard.llamacpp.gguf.GgufReader; do
+    for class in dev.switchboard.llamacpp.internal.ChildLaunch dev.switchboard.llamacpp.gguf.GgufReader picocli.CommandLine; do
         grep -q " $class app_loader" "$log/out" || fail "the start-up cache has no $class"
     done
-    echo "launcher-check: the start-up cache holds the llama.cpp backend's launch path"
+    echo "launcher-check: the start-up cache holds the llama.cpp backend's launch path and the command-line parser"
 fi
 
 # No JDK 21+: only Debian's Java 17 on the PATH, no JAVA_HOME, no JVM directory to search.
