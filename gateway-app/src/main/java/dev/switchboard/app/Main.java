@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * The {@code switchboard} command. It reads the command line and the configuration, starts the
@@ -157,7 +158,7 @@ public final class Main {
 
     /** {@code kill -HUP PID} re-reads the configuration file, as daemons do. */
     private static void reloadOnHangup(ConfigReload reload) {
-        Signal.handle(
+        SignalHandler before = Signal.handle(
                 new Signal("HUP"),
                 signal -> Thread.ofPlatform().name("config-reload").start(() -> {
                     try {
@@ -168,6 +169,11 @@ public final class Main {
                         log.warn("configuration reload failed; the configuration in force keeps serving", e);
                     }
                 }));
+        if (before == SignalHandler.SIG_IGN) {
+            // the JVM keeps a SIGHUP it was started with ignored: the handler above never runs
+            log.warn("SIGHUP is ignored in this process (started under nohup?), so kill -HUP will not reload"
+                    + " the configuration; POST /api/config/reload does");
+        }
     }
 
     private static String url(String host, int port) {

@@ -44,6 +44,9 @@ public final class GatewayProcess implements AutoCloseable {
     /** As {@link #start(Path, Map, String...)}, with {@code jvmOptions} added to the JVM's options. */
     public static GatewayProcess start(Path dir, List<String> jvmOptions, Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>();
+        // SIGHUP at its default, as a service manager starts the gateway: a build run under nohup hands
+        // it down ignored, and a JVM keeps an ignored SIGHUP ignored (env execs: the pid is the JVM's)
+        command.addAll(List.of("env", "--default-signal=HUP"));
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(SimulatorCommand.JVM_OPTIONS); // a quick start matters more than peak speed here
         command.addAll(jvmOptions);
