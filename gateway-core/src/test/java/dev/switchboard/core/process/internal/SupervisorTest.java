@@ -24,9 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 class SupervisorTest {
     // words a shell would otherwise split, expand or glob
     private static final List<String> WORDS = List.of("a b", "it's", "$HOME", "*", "", "`id`", "x\\y", "--flag=\"q\"");
-    // prints each argument between bars, then $ENGINE_NOTE
+    // prints each argument between bars, then $ENGINE_NOTE; then lingers a second, so that its guard's
+    // start time can still be read (a guard that has exited has no /proc entry left)
     private static final List<String> ECHO_ENGINE =
-            List.of("/bin/sh", "-c", "printf '|%s' \"$@\"; printf '|\\n%s\\n' \"$ENGINE_NOTE\"", "engine");
+            List.of("/bin/sh", "-c", "printf '|%s' \"$@\"; printf '|\\n%s\\n' \"$ENGINE_NOTE\"; sleep 1", "engine");
 
     @TempDir
     Path dir;
