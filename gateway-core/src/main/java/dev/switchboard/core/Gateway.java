@@ -99,8 +99,7 @@ public final class Gateway implements AutoCloseable {
     private Gateway(Builder builder) {
         BackendRegistry registry = builder.registry != null ? builder.registry : BackendRegistry.discover();
         this.backends = Collections.unmodifiableMap(createBackends(builder.config.backends(), registry));
-        this.http = HttpClients.buildInBackground(
-                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)));
+        this.http = HttpClients.buildInBackground(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)));
         try {
             List<ModelSource> sources = new ArrayList<>();
             this.configured = new ConfiguredModels(builder.config.models(), backends.keySet());

@@ -25,8 +25,7 @@ public final class EngineControl implements AutoCloseable {
 
     /** @param timeout the bound of each call and of each {@link #await} */
     public EngineControl(Duration timeout) {
-        this.http = HttpClients.buildInBackground(
-                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)));
+        this.http = HttpClients.buildInBackground(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)));
         this.timeout = timeout;
     }
 

@@ -42,8 +42,8 @@ final class KvCacheReadings implements AutoCloseable {
      */
     record Engine(String model, URI uri, Map<String, String> headers) {}
 
-    private final CompletableFuture<HttpClient> http = HttpClients.buildInBackground(
-            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT));
+    private final CompletableFuture<HttpClient> http =
+            HttpClients.buildInBackground(HttpClient.newBuilder().connectTimeout(TIMEOUT));
     private final LongSupplier nanoTime;
     private final ReentrantLock lock = new ReentrantLock();
     private Map<String, Double> last = Map.of();
