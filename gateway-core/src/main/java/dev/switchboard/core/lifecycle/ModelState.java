@@ -22,7 +22,10 @@ public enum ModelState {
     /** Its engine failed to start or crashed; the next request retries after a back-off. */
     FAILED;
 
-    /** Whether the model holds an engine process (and so counts against the loaded limit). */
+    /**
+     * Whether the model holds an engine process. All but a STOPPING one count against the loaded limit:
+     * a start need not wait for an engine that is on its way out, unless it needs that engine's memory.
+     */
     public boolean holdsEngine() {
         return this != UNLOADED && this != FAILED;
     }

@@ -590,7 +590,10 @@ public final class ModelManager implements AutoCloseable {
     private boolean atLoadedLimit() {
         int max = config.maxLoaded();
         return max > 0
-                && models.values().stream().filter(m -> m.state().holdsEngine()).count() >= max;
+                && models.values().stream()
+                                .filter(m -> m.state().holdsEngine() && !m.is(STOPPING))
+                                .count()
+                        >= max;
     }
 
     // ---- driving lifecycles, under the lock ----
