@@ -24,6 +24,8 @@ import java.util.Set;
  * @param ledger the simulated-GPU ledger directory
  * @param wake how long waking from sleep (or resuming released memory) takes
  * @param sleep how long falling asleep (or releasing memory) takes
+ * @param exit how long shutting down takes once the engine is to exit, however it was told (as a real engine takes
+ *     to free its memory and join its threads): its {@code exit} journal line comes after it
  * @param faults faults that strike at random
  * @param withoutRoutes paths the engine does not serve, as an older release of it would not ({@code
  *     --sim-without-routes /v1/responses,/v1/messages})
@@ -42,6 +44,7 @@ public record Knobs(
         Optional<Path> ledger,
         Duration wake,
         Duration sleep,
+        Duration exit,
         Faults faults,
         Set<String> withoutRoutes,
         double kvCacheUsage) {
@@ -63,6 +66,7 @@ public record Knobs(
                 settings.text("--sim-ledger").map(Path::of),
                 Duration.ofMillis(settings.number("--sim-wake-ms").orElse(100)),
                 Duration.ofMillis(settings.number("--sim-sleep-ms").orElse(50)),
+                Duration.ofMillis(settings.number("--sim-exit-ms").orElse(0)),
                 new Faults(
                         percent(settings, "--sim-start-crash-percent"),
                         percent(settings, "--sim-hang-percent"),

@@ -22,10 +22,13 @@ public final class Lifecycle {
     private volatile Integer chosenStatus;
 
     private final JournalWriter journal;
+    private final Duration shutdown;
     private final List<Runnable> cleanups = new CopyOnWriteArrayList<>();
 
-    public Lifecycle(JournalWriter journal) {
+    /** @param shutdown how long the way out takes before the cleanups ({@code --sim-exit-ms}) */
+    public Lifecycle(JournalWriter journal, Duration shutdown) {
         this.journal = journal;
+        this.shutdown = shutdown;
         Runtime.getRuntime().addShutdownHook(new Thread(this::shutDown, "engine-simulator-shutdown"));
     }
 
@@ -57,6 +60,7 @@ public final class Lifecycle {
     }
 
     private void shutDown() {
+        Generator.sleep(shutdown);
         for (Runnable cleanup : cleanups) {
             try {
                 cleanup.run();
