@@ -112,6 +112,7 @@ public final class Gateway implements AutoCloseable {
             breakers.onTransition((model, from, to) ->
                     events.publish(new GatewayEvent.CircuitChanged(model, from, to, Instant.now())));
             this.supervisor = new Supervisor();
+            this.forwarder = new Forwarder();
             this.manager = new ModelManager(
                     backends,
                     supervisor,
@@ -121,8 +122,8 @@ public final class Gateway implements AutoCloseable {
                     builder.gatewayPort,
                     builder.gpus,
                     SchedulerClock.system(),
-                    breakers::startFailed);
-            this.forwarder = new Forwarder();
+                    breakers::startFailed,
+                    forwarder::closeIdle);
         } catch (RuntimeException e) {
             // a half-built gateway closes what it opened: nobody else holds it
             backends.values().forEach(Backend::close);

@@ -23,8 +23,9 @@ public enum ModelState {
     FAILED;
 
     /**
-     * Whether the model holds an engine process. All but a STOPPING one count against the loaded limit:
-     * a start need not wait for an engine that is on its way out, unless it needs that engine's memory.
+     * Whether the model holds an engine process, and so counts against the loaded limit: a STOPPING
+     * engine counts until it has exited, as in llama.cpp's router, where {@code --models-max} bounds
+     * the engines running.
      */
     public boolean holdsEngine() {
         return this != UNLOADED && this != FAILED;

@@ -103,6 +103,11 @@ public final class Forwarder {
         }
     }
 
+    /** Closes the idle connections to one engine, which is about to exit. */
+    public void closeIdle(URI engine) {
+        http.closeIdle(engine);
+    }
+
     /** Closes the idle engine connections. */
     public void close() {
         http.close();

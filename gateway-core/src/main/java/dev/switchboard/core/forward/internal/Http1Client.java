@@ -104,6 +104,19 @@ public final class Http1Client {
         }
     }
 
+    /**
+     * Closes the idle connections to the origin of {@code base}: an engine about to exit would
+     * otherwise keep a worker on each until its keep-alive check comes round (llama-server's exit
+     * waited some 100 ms for one).
+     */
+    public void closeIdle(URI base) {
+        LinkedBlockingDeque<Connection> connections = idle.get(origin(base));
+        Connection connection;
+        while (connections != null && (connection = connections.pollFirst()) != null) {
+            connection.close();
+        }
+    }
+
     /** Closes every idle connection. */
     public void close() {
         idle.values().forEach(connections -> {

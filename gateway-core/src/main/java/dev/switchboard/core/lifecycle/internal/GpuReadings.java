@@ -122,13 +122,9 @@ final class GpuReadings {
             ModelLifecycle candidate, Collection<ModelLifecycle> all, Predicate<String> wanted, int maxLoaded) {
         Map<Integer, Long> reserved = new HashMap<>();
         List<LoadedModel> loaded = new ArrayList<>();
-        int stopping = 0;
         for (ModelLifecycle other : all) {
             if (!other.state().holdsEngine() || other == candidate) {
                 continue;
-            }
-            if (other.is(ModelState.STOPPING)) {
-                stopping++;
             }
             if (other.is(ModelState.STARTING) || other.is(ModelState.WAKING)) {
                 double unseen = unseenShare(other);
@@ -153,11 +149,8 @@ final class GpuReadings {
         if (!pins.isEmpty() && need.gpuCount() == 0) {
             need = need.withGpuCount(pins.size());
         }
-        // an engine on its way out no longer counts against the engine limit; its memory still does,
-        // so a start waits for the exit only when it needs that memory
-        int engineLimit = maxLoaded == 0 ? 0 : maxLoaded + stopping;
         return new PlanRequest(
-                gpus, reserved, loaded, engineLimit, new NewModel(candidate.id(), need, pins), clock.now());
+                gpus, reserved, loaded, maxLoaded, new NewModel(candidate.id(), need, pins), clock.now());
     }
 
     /**

@@ -32,6 +32,7 @@ import dev.switchboard.core.spi.ModelDescriptor;
 import dev.switchboard.core.spi.Placement;
 import dev.switchboard.core.spi.WarmTier;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +46,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -81,6 +83,9 @@ public final class ModelManager implements AutoCloseable {
     private final IdlePolicy idle;
     private final WarmTiers warmTiers;
     private final BiConsumer<String, String> startFailures;
+    /** Told an engine's base URI just before the engine is asked to exit. */
+    private final Consumer<URI> exiting;
+
     private final EngineRunner runner;
     private final IdleTimer idleTimer;
 
@@ -103,7 +108,8 @@ public final class ModelManager implements AutoCloseable {
             IntSupplier gatewayPort,
             GpuInventory inventory,
             SchedulerClock clock,
-            BiConsumer<String, String> startFailures) {
+            BiConsumer<String, String> startFailures,
+            Consumer<URI> exiting) {
         this.backends = Map.copyOf(backends);
         this.launcher = launcher;
         this.config = config;
@@ -114,6 +120,7 @@ public final class ModelManager implements AutoCloseable {
         this.idle = new IdlePolicy(config.idleTtl());
         this.warmTiers = new WarmTiers(this.backends);
         this.startFailures = startFailures;
+        this.exiting = exiting;
         this.idleTimer = new IdleTimer(clock, this::unloadIdleModels);
         this.runner = new EngineRunner(http, gatewayPort, gpus, config.stopTimeout(), this::launched);
         // GPU memory frees some time after an engine exits: while anything waits or moves, re-read
@@ -564,7 +571,6 @@ public final class ModelManager implements AutoCloseable {
             if (!fits.evict().isEmpty()) {
                 if (!anyIn(STOPPING, FALLING_ASLEEP)) { // never make room twice for one start
                     fits.evict().forEach(victim -> evict(models.get(victim), lifecycle.id()));
-                    repump = true; // a slot is free at once; memory only once the victims have exited
                 }
                 return; // start once the room is really free
             }
@@ -590,10 +596,7 @@ public final class ModelManager implements AutoCloseable {
     private boolean atLoadedLimit() {
         int max = config.maxLoaded();
         return max > 0
-                && models.values().stream()
-                                .filter(m -> m.state().holdsEngine() && !m.is(STOPPING))
-                                .count()
-                        >= max;
+                && models.values().stream().filter(m -> m.state().holdsEngine()).count() >= max;
     }
 
     // ---- driving lifecycles, under the lock ----
@@ -896,6 +899,9 @@ public final class ModelManager implements AutoCloseable {
         stop.cancelDrainTimeout.run();
         EngineProcess process = lifecycle.process;
         long epoch = lifecycle.epoch();
+        if (lifecycle.spec != null) {
+            exiting.accept(lifecycle.spec.baseUri());
+        }
         runner.stop(lifecycle.id(), process, stopTimeout(lifecycle), () -> stopped(lifecycle, epoch, process));
     }
 

@@ -115,11 +115,27 @@ class ModelLifecycleTest {
         lease(gateway, "a").close();
         lease(gateway, "c").close();
 
-        // only the engine count was short: "c" starts while "b" is still on its way out
-        await().until(() -> gateway.status("b").state() == ModelState.UNLOADED);
+        assertThat(gateway.status("b").state()).isEqualTo(ModelState.UNLOADED);
         assertThat(gateway.status("a").state()).isEqualTo(ModelState.READY);
         assertThat(gateway.status("c").state()).isEqualTo(ModelState.READY);
         assertThat(engines.events(JournalEvent.EXIT, "a")).isEmpty();
+    }
+
+    @Test
+    void anEvictedEngineHasExitedBeforeTheNextOneStarts() {
+        // as with llama.cpp's router, the loaded limit bounds the engines running, not only those ready
+        engines = new SimulatedEngines(dir)
+                .scheduler(SchedulerConfig.custom().maxLoaded(1).build());
+        engines.model("slow-to-exit", "--sim-exit-ms", "1000");
+        engines.model("next");
+        gateway = engines.start();
+        lease(gateway, "slow-to-exit").close();
+
+        lease(gateway, "next").close();
+
+        assertThat(gateway.status("slow-to-exit").state()).isEqualTo(ModelState.UNLOADED);
+        assertThat(engines.events(JournalEvent.EXIT, "slow-to-exit")).hasSize(1);
+        assertThat(engines.maxConcurrentEngines()).isEqualTo(1);
     }
 
     @Test
@@ -133,7 +149,7 @@ class ModelLifecycleTest {
 
         busy.close();
         next.join().close();
-        await().until(() -> gateway.status("busy").state() == ModelState.UNLOADED);
+        assertThat(gateway.status("busy").state()).isEqualTo(ModelState.UNLOADED);
     }
 
     @Test

@@ -22,6 +22,7 @@ import dev.switchboard.core.lifecycle.SchedulerConfig;
 import dev.switchboard.core.placement.GpuInventory;
 import dev.switchboard.core.spi.GpuInfo;
 import dev.switchboard.core.spi.ModelDescriptor;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,6 +55,7 @@ class ModelManagerTest {
     private final CountingInventory inventory = new CountingInventory(10 * GB);
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<String> startFailures = new CopyOnWriteArrayList<>();
+    private final List<URI> exiting = new CopyOnWriteArrayList<>();
     private ModelManager manager;
 
     private ModelManager manager(SchedulerConfig.Builder config) {
@@ -71,7 +73,8 @@ class ModelManagerTest {
                 () -> 0,
                 inventory,
                 clock,
-                (id, message) -> startFailures.add(id));
+                (id, message) -> startFailures.add(id),
+                exiting::add);
         return manager;
     }
 
@@ -246,8 +249,11 @@ class ModelManagerTest {
 
         assertThat(state("a")).isEqualTo(STOPPING);
         assertThat(engine.stops).hasValue(0);
+        assertThat(exiting).isEmpty(); // its connections are still in use
         lease.close();
         unloaded.join();
+        // the proxy was told to close its idle connections to the engine, which then exits at once
+        assertThat(exiting).containsExactly(lease.baseUri());
         assertThat(engine.stops).hasValue(1);
         assertThat(state("a")).isEqualTo(UNLOADED);
         awaitMoves("a", STARTING, READY, STOPPING, UNLOADED);

@@ -1,0 +1,124 @@
+package dev.switchboard.core.forward.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.core.forward.RequestBody;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The keep-alive pool as engines see it: connections reused, and closed for an engine about to exit. */
+class Http1ClientPoolTest {
+    private final Http1Client client = new Http1Client(Duration.ofSeconds(5));
+    private final Engine first = new Engine();
+    private final Engine second = new Engine();
+
+    @AfterEach
+    void stop() throws IOException {
+        client.close();
+        first.close();
+        second.close();
+    }
+
+    @Test
+    void reusesAnIdleConnection() throws Exception {
+        assertThat(get(first)).isEqualTo("ok");
+        assertThat(get(first)).isEqualTo("ok");
+
+        assertThat(first.accepted.get()).isEqualTo(1);
+    }
+
+    @Test
+    void closesTheIdleConnectionsToOneEngineAndKeepsTheOthers() throws Exception {
+        get(first);
+        get(second);
+
+        client.closeIdle(URI.create(first.base() + "/v1"));
+
+        assertThat(first.closed.poll(10, TimeUnit.SECONDS))
+                .as("the engine saw its connection end")
+                .isNotNull();
+        get(first);
+        get(second);
+        assertThat(first.accepted.get()).isEqualTo(2);
+        assertThat(second.accepted.get()).isEqualTo(1);
+        assertThat(second.closed).isEmpty();
+    }
+
+    private String get(Engine engine) throws IOException {
+        URI target = URI.create(engine.base() + "/health");
+        try (Http1Client.Response response = client.send(target, "GET", Map.of(), RequestBody.of(new byte[0]))) {
+            return new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Answers every request on a connection with "ok" and keeps the connection; reports its end. */
+    private static final class Engine implements AutoCloseable {
+        final AtomicInteger accepted = new AtomicInteger();
+        final BlockingQueue<Integer> closed = new ArrayBlockingQueue<>(8);
+        private final ServerSocket server;
+
+        Engine() {
+            try {
+                server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            Thread.ofPlatform().daemon().start(this::accept);
+        }
+
+        String base() {
+            return "http://127.0.0.1:" + server.getLocalPort();
+        }
+
+        private void accept() {
+            while (!server.isClosed()) {
+                try {
+                    Socket socket = server.accept();
+                    int number = accepted.incrementAndGet();
+                    Thread.ofPlatform().daemon().start(() -> serve(socket, number));
+                } catch (IOException e) {
+                    return; // closed
+                }
+            }
+        }
+
+        private void serve(Socket socket, int number) {
+            try (socket;
+                    InputStream in = socket.getInputStream();
+                    OutputStream out = socket.getOutputStream()) {
+                int matched = 0; // of the blank line that ends a request head
+                int read;
+                while ((read = in.read()) != -1) {
+                    matched = read == "\r\n\r\n".charAt(matched) ? matched + 1 : read == '\r' ? 1 : 0;
+                    if (matched == 4) {
+                        matched = 0;
+                        out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                    }
+                }
+                closed.add(number);
+            } catch (IOException e) {
+                closed.add(number);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+}
