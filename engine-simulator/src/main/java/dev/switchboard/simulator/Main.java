@@ -28,8 +28,9 @@ import java.util.Set;
  * {@code --sim-tokens-per-second} (200, 0 = instant), {@code --sim-crash-at-start=<status>},
  * {@code --sim-crash-after-tokens=<n>}, {@code --sim-hang}, {@code --sim-memory-mb}, {@code --sim-protocol
  * new|legacy|none}, {@code --sim-record <journal file>}, {@code --sim-ledger <GPU ledger dir>},
- * {@code --sim-wake-ms} (100), {@code --sim-sleep-ms} (50), {@code --sim-exit-ms} (0), {@code --sim-kv-cache-percent} (0, what vLLM's and
- * SGLang's {@code /metrics} report); random faults for storms, in percent:
+ * {@code --sim-wake-ms} (100), {@code --sim-sleep-ms} (50), {@code --sim-exit-ms} (0),
+ * {@code --sim-kv-cache-percent} (0, what vLLM's and SGLang's {@code /metrics} report); random faults for storms,
+ * in percent:
  * {@code --sim-start-crash-percent}, {@code --sim-hang-percent}, {@code --sim-error-percent} (answer 500),
  * {@code --sim-crash-percent} (exit halfway through an answer).
  */

@@ -111,20 +111,21 @@ public final class Http1Client {
      */
     public void closeIdle(URI base) {
         LinkedBlockingDeque<Connection> connections = idle.get(origin(base));
-        Connection connection;
-        while (connections != null && (connection = connections.pollFirst()) != null) {
-            connection.close();
+        if (connections != null) {
+            closeAll(connections);
         }
     }
 
     /** Closes every idle connection. */
     public void close() {
-        idle.values().forEach(connections -> {
-            Connection connection;
-            while ((connection = connections.pollFirst()) != null) {
-                connection.close();
-            }
-        });
+        idle.values().forEach(Http1Client::closeAll);
+    }
+
+    private static void closeAll(LinkedBlockingDeque<Connection> connections) {
+        Connection connection;
+        while ((connection = connections.pollFirst()) != null) {
+            connection.close();
+        }
     }
 
     private Connection connect(URI target, String origin) throws IOException {
