@@ -19,23 +19,23 @@ models="${BENCH_MODELS:?a models dir with two GGUF models}"
 names=("$models"/*.gguf)
 first="${names[0]##*/}" second="${names[1]##*/}"
 first="${first%.gguf}" second="${second%.gguf}"
+# start_router, chat_ms and median, as run.sh uses them (start_router logs under $work and starts
+# "$root/switchboard")
+llama_models="$models"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+pids=()
+source "$(dirname "${BASH_SOURCE[0]}")/llama-points.sh"
 declare -A medians colds
-median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
-chat_ms() {
-    curl -s -o /dev/null -w '%{time_total}' -H 'Content-Type: application/json' \
-        -d "{\"model\":\"$2\",\"max_tokens\":1,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}" \
-        "$1/v1/chat/completions" | awk '{printf "%.0f", $1 * 1000}'
-}
 for ((round = 0; round < rounds; round++)); do
     for contestant in router "$@"; do
         port=$((19500 + RANDOM % 500))
         if [[ "$contestant" == router ]]; then
-            "$llama_server" --models-dir "$models" --models-max 1 --host 127.0.0.1 --port "$port" >/dev/null 2>&1 &
+            start_router router "$port"
         else
-            "$contestant/switchboard" --models-dir "$models" --models-max 1 --llama-server "$llama_server" \
-                --host 127.0.0.1 --port "$port" >/dev/null 2>&1 &
+            root="$contestant" start_router switchboard "$port"
         fi
-        pid=$!
+        pid="$router_pid"
         until curl -sf -o /dev/null "http://127.0.0.1:$port/health"; do sleep 0.01; done
         sleep 2
         times=()
