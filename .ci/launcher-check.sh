@@ -7,7 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 log="$(mktemp -d)"
 pid=""
-cleanup() { [[ -n "$pid" ]] && kill -9 "$pid" 2>/dev/null || true; }
+cleanup() {
+    [[ -n "$pid" ]] && kill -9 "$pid" 2>/dev/null || true
+    rm -rf "$log"
+}
 trap cleanup EXIT
 fail() { echo "launcher-check: FAILED: $*" >&2; tail -n 40 "$log/out" >&2 || true; exit 1; }
 
