@@ -19,11 +19,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -175,6 +177,60 @@ class RealEngineTest {
             assertThat(content(answer)).isNotBlank();
             await().atMost(PATIENCE).until(() -> children().keySet().equals(Set.of(model)));
         }
+    }
+
+    /**
+     * llama-server serves each connection on one of its HTTP workers (slots + 4, so 8 here) for as long
+     * as the connection stays open; new connections that arrive together while fewer workers are free
+     * wait in its queue until another connection closes, which the gateway's idle keep-alive
+     * connections do only at the child's 5 s keep-alive timeout. Holding its connections within the
+     * workers, the gateway answers a burst at once. The child is paused so that the burst reaches it
+     * together, as it does under load.
+     */
+    @Test
+    void aBurstOfRequestsIsAnsweredAtOnceBesideTheGatewaysKeepAliveConnections() throws Exception {
+        RealLlamaServer.writeModel(models(), "tiny");
+        start();
+        api.loadAndWait("tiny");
+        answerAll(burst(6)); // six idle keep-alive connections to the child now, six of its workers held
+        long child = children().get("tiny");
+
+        List<CompletableFuture<Reply>> burst;
+        try {
+            signal("STOP", child);
+            burst = burst(12);
+            Thread.sleep(500); // the requests reach the paused child
+        } finally {
+            signal("CONT", child);
+        }
+        long resumed = System.nanoTime();
+        answerAll(burst);
+
+        // the previous build: four of the twelve waited for the keep-alive timeout, 5.1 s
+        assertThat(Duration.ofNanos(System.nanoTime() - resumed)).isLessThan(Duration.ofSeconds(3));
+    }
+
+    private List<CompletableFuture<Reply>> burst(int requests) {
+        List<CompletableFuture<Reply>> replies = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            replies.add(api.postAsync("/v1/chat/completions", chat("tiny", 2)));
+        }
+        return replies;
+    }
+
+    private static void answerAll(List<CompletableFuture<Reply>> replies) {
+        for (CompletableFuture<Reply> reply : replies) {
+            Reply answer = reply.orTimeout(30, TimeUnit.SECONDS).join();
+            assertThat(answer.status()).as("%s", answer.body()).isEqualTo(200);
+        }
+    }
+
+    private static void signal(String signal, long pid) throws IOException, InterruptedException {
+        assertThat(new ProcessBuilder("kill", "-" + signal, String.valueOf(pid))
+                        .inheritIO()
+                        .start()
+                        .waitFor())
+                .isZero();
     }
 
     @Test

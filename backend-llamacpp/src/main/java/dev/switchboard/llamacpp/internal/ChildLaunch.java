@@ -5,10 +5,13 @@ import dev.switchboard.core.spi.LaunchSpec;
 import dev.switchboard.core.spi.ModelDescriptor;
 import dev.switchboard.core.spi.Placement;
 import dev.switchboard.llamacpp.LlamaCppChildProtocol;
+import dev.switchboard.llamacpp.preset.LlamaArg;
 import dev.switchboard.llamacpp.preset.LlamaArgs;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds the launch of a llama-server child the way the router spawns one: the model's arguments,
@@ -20,6 +23,11 @@ import java.util.List;
  * child numbers them from 0; several GPUs add {@code --tensor-split} in that order and {@code
  * --main-gpu 0}. A CPU placement adds {@code --n-gpu-layers 0}. Arguments the model already has
  * win over these.
+ *
+ * <p>The gateway holds its connections to the child below the child's HTTP workers (see {@link
+ * #httpWorkers}): llama-server serves each connection on one worker of a fixed pool for as long as
+ * the connection stays open, and new connections that arrive together while fewer workers are free
+ * can wait in its queue until another connection closes (seconds behind keep-alive connections).
  */
 public final class ChildLaunch {
 
@@ -30,6 +38,11 @@ public final class ChildLaunch {
     public static final String VISIBLE_DEVICES_ENV = "CUDA_VISIBLE_DEVICES";
 
     private static final LlamaCppChildProtocol PROTOCOL = new LlamaCppChildProtocol();
+
+    private static final int CPUS = Runtime.getRuntime().availableProcessors();
+
+    /** llama-server's slots when {@code --parallel} is auto (server.cpp). */
+    private static final int DEFAULT_SLOTS = 4;
 
     private ChildLaunch() {}
 
@@ -53,11 +66,48 @@ public final class ChildLaunch {
                 .healthPath("/health")
                 .protocol(PROTOCOL)
                 .stopLine(LlamaCppChildProtocol.STOP_LINE)
-                .startTimeout(options.startTimeout());
+                .startTimeout(options.startTimeout())
+                // one worker left for the readiness probe's connection and anyone else talking to the child
+                .maxConnections(Math.max(1, httpWorkers(model.args(), childEnvironment(options, model), CPUS) - 1));
         if (placement.onGpu()) {
             launch.env(VISIBLE_DEVICES_ENV, placement.visibleDevices());
         }
         return launch.build();
+    }
+
+    /**
+     * The HTTP workers llama-server keeps (server-http.cpp): {@code --threads-http} when set, else the
+     * larger of its slots plus 4 and the CPUs less one; the slots are {@code --parallel}, 4 when auto.
+     * An argument wins over its {@code LLAMA_ARG_} variable, as in llama-server.
+     *
+     * @param cpus the CPUs the gateway sees; the child counts those online, never fewer
+     */
+    static int httpWorkers(List<String> args, Map<String, String> env, int cpus) {
+        int threads = intSetting(args, env, LlamaArgs.THREADS_HTTP);
+        if (threads >= 1) {
+            return threads;
+        }
+        int slots = intSetting(args, env, LlamaArgs.N_PARALLEL);
+        return Math.max((slots >= 1 ? slots : DEFAULT_SLOTS) + 4, cpus - 1);
+    }
+
+    /** An option's integer value, or -1 when it is not set (or not a number: llama-server refuses it then). */
+    private static int intSetting(List<String> args, Map<String, String> env, LlamaArg arg) {
+        String value =
+                ArgList.value(args, arg).or(() -> arg.envName().map(env::get)).orElse("-1");
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The environment the child runs with: the gateway's, the backend's, then the model's. */
+    private static Map<String, String> childEnvironment(BackendOptions options, ModelDescriptor model) {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.putAll(options.env());
+        env.putAll(model.env());
+        return env;
     }
 
     private static List<String> placementArgs(List<String> modelArgs, Placement placement) {

@@ -60,6 +60,10 @@ public final class LlamaArgs {
     public static final LlamaArg MMPROJ_OFFLOAD =
             toggle("LLAMA_ARG_MMPROJ_OFFLOAD", List.of("--mmproj-offload"), List.of("--no-mmproj-offload"));
 
+    // Options that size the child's HTTP workers (the gateway's connections to it are held within them).
+    public static final LlamaArg N_PARALLEL = value("LLAMA_ARG_N_PARALLEL", "-np", "--parallel");
+    public static final LlamaArg THREADS_HTTP = value("LLAMA_ARG_THREADS_HTTP", "--threads-http");
+
     // Options that exist only in preset files (common_params_add_preset_options).
     public static final LlamaArg LOAD_ON_STARTUP =
             add(new LlamaArg(List.of("--load-on-startup"), List.of(), "__PRESET_LOAD_ON_STARTUP", Kind.PRESET_BOOLEAN));
@@ -123,7 +127,6 @@ public final class LlamaArgs {
         flag(null, "-sp", "--special");
         toggle(null, List.of("--warmup"), List.of("--no-warmup"));
         value("LLAMA_ARG_POOLING", "--pooling");
-        value("LLAMA_ARG_N_PARALLEL", "-np", "--parallel");
         toggle("LLAMA_ARG_CONT_BATCHING", List.of("-cb", "--cont-batching"), List.of("-nocb", "--no-cont-batching"));
         toggle("LLAMA_ARG_MMPROJ_AUTO", List.of("--mmproj-auto"), List.of("--no-mmproj", "--no-mmproj-auto"));
         value("LLAMA_ARG_STATIC_PATH", "--path");
@@ -134,7 +137,6 @@ public final class LlamaArgs {
         value(null, "--api-key-file");
         value("LLAMA_ARG_CHAT_TEMPLATE_KWARGS", "--chat-template-kwargs");
         value("LLAMA_ARG_TIMEOUT", "-to", "--timeout");
-        value("LLAMA_ARG_THREADS_HTTP", "--threads-http");
         value("LLAMA_ARG_CACHE_REUSE", "--cache-reuse");
         flag("LLAMA_ARG_ENDPOINT_METRICS", "--metrics");
         flag("LLAMA_ARG_ENDPOINT_PROPS", "--props");

@@ -126,4 +126,29 @@ class ChildLaunchTest {
                 .containsOnlyOnce("-ngl")
                 .doesNotContain("--n-gpu-layers");
     }
+
+    @Test
+    void holdsTheGatewaysConnectionsBelowTheChildsHttpWorkers() {
+        int workers = Math.max(8, Runtime.getRuntime().availableProcessors() - 1);
+        assertThat(launch(Placement.cpu()).maxConnections())
+                .as("one worker left for the readiness probe")
+                .isEqualTo(workers - 1);
+    }
+
+    @Test
+    void countsTheChildsHttpWorkersAsLlamaServerDoes() {
+        // --threads-http, else the larger of the slots (-np, auto 4) plus 4 and the CPUs less one
+        assertThat(ChildLaunch.httpWorkers(List.of(), Map.of(), 2)).isEqualTo(8);
+        assertThat(ChildLaunch.httpWorkers(List.of(), Map.of(), 64)).isEqualTo(63);
+        assertThat(ChildLaunch.httpWorkers(List.of("-np", "2"), Map.of(), 2)).isEqualTo(6);
+        assertThat(ChildLaunch.httpWorkers(List.of("--parallel", "-1"), Map.of(), 2))
+                .isEqualTo(8);
+        assertThat(ChildLaunch.httpWorkers(List.of("--threads-http", "3", "-np", "16"), Map.of(), 64))
+                .isEqualTo(3);
+        assertThat(ChildLaunch.httpWorkers(List.of(), Map.of("LLAMA_ARG_N_PARALLEL", "16"), 2))
+                .isEqualTo(20);
+        assertThat(ChildLaunch.httpWorkers(List.of("-np", "1"), Map.of("LLAMA_ARG_N_PARALLEL", "16"), 2))
+                .as("an argument wins over its variable")
+                .isEqualTo(5);
+    }
 }

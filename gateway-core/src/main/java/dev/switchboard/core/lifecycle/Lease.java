@@ -1,5 +1,6 @@
 package dev.switchboard.core.lifecycle;
 
+import dev.switchboard.core.spi.LaunchSpec;
 import dev.switchboard.core.spi.ModelDescriptor;
 import java.net.URI;
 import java.util.Map;
@@ -21,6 +22,11 @@ public interface Lease extends AutoCloseable {
 
     /** Headers to add to requests sent to the engine (an upstream's API key). */
     Map<String, String> requestHeaders();
+
+    /** The most connections to open to the engine at once; 0 for no limit (see {@link LaunchSpec#maxConnections}). */
+    default int maxConnections() {
+        return 0;
+    }
 
     /** Runs the action when the lease is released (at once if it already was). */
     void whenClosed(Runnable action);

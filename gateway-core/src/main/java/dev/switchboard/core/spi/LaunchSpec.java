@@ -24,6 +24,10 @@ import java.util.Objects;
  * @param upstreamModel the model name the engine expects in request bodies
  * @param requestHeaders headers added to every forwarded request (an upstream API key)
  * @param startTimeout how long the engine may take to become ready
+ * @param maxConnections the most connections the gateway opens to the engine at once, idle keep-alive
+ *     ones included, requests past it waiting for one; 0 for no limit. For an engine that serves each
+ *     connection on one of a fixed number of HTTP workers (llama-server): more connections than free
+ *     workers, arriving together, can wait unserved until another connection closes
  */
 public record LaunchSpec(
         List<String> command,
@@ -36,7 +40,8 @@ public record LaunchSpec(
         List<String> stopCommand,
         String upstreamModel,
         Map<String, String> requestHeaders,
-        Duration startTimeout) {
+        Duration startTimeout,
+        int maxConnections) {
 
     public LaunchSpec {
         command = List.copyOf(command);
@@ -48,6 +53,9 @@ public record LaunchSpec(
         Objects.requireNonNull(upstreamModel, "upstreamModel");
         requestHeaders = Map.copyOf(requestHeaders);
         Objects.requireNonNull(startTimeout, "startTimeout");
+        if (maxConnections < 0) {
+            throw new IllegalArgumentException("maxConnections must be 0 (no limit) or more, not " + maxConnections);
+        }
     }
 
     /** Whether there is a process to start, as opposed to a remote upstream. */
@@ -59,7 +67,10 @@ public record LaunchSpec(
         return new Builder(baseUri, upstreamModel);
     }
 
-    /** Builds a {@link LaunchSpec}; defaults: {@code /health}, no protocol, a 10-minute start timeout. */
+    /**
+     * Builds a {@link LaunchSpec}; defaults: {@code /health}, no protocol, a 10-minute start timeout,
+     * no connection limit.
+     */
     public static final class Builder {
         private List<String> command = List.of();
         private final Map<String, String> environment = new LinkedHashMap<>();
@@ -72,6 +83,7 @@ public record LaunchSpec(
         private final String upstreamModel;
         private final Map<String, String> requestHeaders = new LinkedHashMap<>();
         private Duration startTimeout = Duration.ofMinutes(10);
+        private int maxConnections;
 
         private Builder(URI baseUri, String upstreamModel) {
             this.baseUri = baseUri;
@@ -128,6 +140,11 @@ public record LaunchSpec(
             return this;
         }
 
+        public Builder maxConnections(int connections) {
+            this.maxConnections = connections;
+            return this;
+        }
+
         public LaunchSpec build() {
             return new LaunchSpec(
                     command,
@@ -140,7 +157,8 @@ public record LaunchSpec(
                     stopCommand,
                     upstreamModel,
                     requestHeaders,
-                    startTimeout);
+                    startTimeout,
+                    maxConnections);
         }
     }
 }

@@ -69,7 +69,8 @@ public final class Forwarder {
                 : request.body(); // a streamed upload goes through as it is read
         Http1Client.Response response;
         try {
-            response = http.send(target, request.method(), upstreamHeaders(lease, request), body);
+            response =
+                    http.send(target, request.method(), upstreamHeaders(lease, request), body, lease.maxConnections());
         } catch (IOException e) {
             throw new EngineUnreachableException(
                     "model '" + lease.model().id() + "': the engine did not answer (" + e.getMessage() + ")", e);

@@ -9,13 +9,16 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -38,7 +41,7 @@ public final class Http1Client {
     private static final byte[] CHUNKED_END = "0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
     private final int connectTimeoutMillis;
-    private final Map<String, LinkedBlockingDeque<Connection>> idle = new ConcurrentHashMap<>();
+    private final Map<String, Origin> origins = new ConcurrentHashMap<>();
 
     public Http1Client(Duration connectTimeout) {
         this.connectTimeoutMillis = Math.toIntExact(connectTimeout.toMillis());
@@ -49,18 +52,27 @@ public final class Http1Client {
      * which must be closed (a fully read body returns its connection to the pool).
      *
      * @param headers headers to send besides Host and the body's framing, names as given
+     * @param maxConnections the most connections open to the origin at once, idle ones included (a
+     *     request past it waits for one to come free), or 0 for no limit
      * @throws RuntimeException what a streamed body's source throws (the connection is closed then)
      */
-    public Response send(URI target, String method, Map<String, List<String>> headers, RequestBody body)
-            throws IOException {
+    public Response send(
+            URI target, String method, Map<String, List<String>> headers, RequestBody body, int maxConnections)
+            throws IOException, InterruptedException {
         byte[] head = head(target, method, headers, body.length());
-        String origin = origin(target);
-        Connection pooled = body instanceof RequestBody.Bytes ? takeIdle(origin) : null;
+        Origin origin = origins.computeIfAbsent(origin(target), key -> new Origin());
+        Connection pooled = null;
+        if (body instanceof RequestBody.Bytes) {
+            pooled = origin.idleOrReserve(maxConnections);
+        } else {
+            origin.reserve(maxConnections); // a streamed body cannot be sent twice: always a new connection
+        }
         if (pooled != null) {
             try {
                 return pooled.exchange(head, body, method);
             } catch (NothingReceivedException e) {
                 pooled.close(); // a stale keep-alive connection: one more try on a fresh one
+                origin.reserve(maxConnections);
             } catch (IOException e) {
                 pooled.close(); // a malformed answer: the engine did answer, so no retry
                 throw e;
@@ -78,57 +90,25 @@ public final class Http1Client {
         }
     }
 
-    private Connection takeIdle(String origin) {
-        LinkedBlockingDeque<Connection> connections = idle.get(origin);
-        if (connections == null) {
-            return null;
-        }
-        Connection connection;
-        long now = System.nanoTime();
-        while ((connection = connections.pollFirst()) != null) {
-            if (now - connection.idleSince < IDLE_NANOS) {
-                return connection;
-            }
-            connection.close();
-        }
-        return null;
-    }
-
-    private void release(Connection connection) {
-        LinkedBlockingDeque<Connection> connections =
-                idle.computeIfAbsent(connection.origin, key -> new LinkedBlockingDeque<>(MAX_IDLE_PER_ORIGIN));
-        connection.idleSince = System.nanoTime();
-        // most recently used first, so the others expire; a full pool closes the newcomer
-        if (!connections.offerFirst(connection)) {
-            connection.close();
-        }
-    }
-
     /**
      * Closes the idle connections to the origin of {@code base}: an engine about to exit would
      * otherwise keep a worker on each until its keep-alive check comes round (llama-server's exit
      * waited some 100 ms for one).
      */
     public void closeIdle(URI base) {
-        LinkedBlockingDeque<Connection> connections = idle.get(origin(base));
-        if (connections != null) {
-            closeAll(connections);
+        Origin origin = origins.get(origin(base));
+        if (origin != null) {
+            origin.closeIdle();
         }
     }
 
     /** Closes every idle connection. */
     public void close() {
-        idle.values().forEach(Http1Client::closeAll);
+        origins.values().forEach(Origin::closeIdle);
     }
 
-    private static void closeAll(LinkedBlockingDeque<Connection> connections) {
-        Connection connection;
-        while ((connection = connections.pollFirst()) != null) {
-            connection.close();
-        }
-    }
-
-    private Connection connect(URI target, String origin) throws IOException {
+    /** Opens a connection on a slot {@code origin} has reserved; the slot goes back if it fails. */
+    private Connection connect(URI target, Origin origin) throws IOException {
         boolean tls = "https".equalsIgnoreCase(target.getScheme());
         int port = target.getPort() != -1 ? target.getPort() : tls ? 443 : 80;
         Socket socket = new Socket();
@@ -145,8 +125,9 @@ public final class Http1Client {
                 socket = ssl;
             }
             return new Connection(socket, origin);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             socket.close();
+            origin.closed();
             throw e;
         }
     }
@@ -255,17 +236,18 @@ public final class Http1Client {
         }
     }
 
-    private final class Connection {
+    private static final class Connection {
         private final Socket socket;
-        private final String origin;
+        private final Origin origin;
         private final InputStream in;
         private final OutputStream out;
         private final byte[] buffer = new byte[8192];
         private int pos;
         private int limit;
+        private final AtomicBoolean closed = new AtomicBoolean();
         private long idleSince;
 
-        Connection(Socket socket, String origin) throws IOException {
+        Connection(Socket socket, Origin origin) throws IOException {
             this.socket = socket;
             this.origin = origin;
             this.in = socket.getInputStream();
@@ -420,12 +402,17 @@ public final class Http1Client {
             return in.read(target, offset, len);
         }
 
+        /** Closes the socket, once, from any thread, and gives its slot back. */
         void close() {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
             try {
                 socket.close();
             } catch (IOException e) {
                 // closing anyway
             }
+            origin.closed();
         }
     }
 
@@ -454,7 +441,7 @@ public final class Http1Client {
     }
 
     /** A response body: fixed length, chunked, or up to the connection's end. */
-    private final class Body extends InputStream {
+    private static final class Body extends InputStream {
         private final Connection connection;
         private final boolean keepAlive;
         private final boolean chunked;
@@ -543,10 +530,103 @@ public final class Http1Client {
             }
             closed = true;
             if (done && keepAlive) {
-                release(connection);
+                connection.origin.giveBack(connection);
             } else {
                 connection.close(); // unread body: the engine sees the request cancelled
             }
+        }
+    }
+
+    /**
+     * The connections to one origin: the idle ones, most recently used first (so the others expire),
+     * and a count of all that are open, idle or in use, held to a request's limit. A limit matters for
+     * an engine with a fixed pool of HTTP workers that keeps a worker per open connection, as
+     * llama-server does: past the workers that are free, new connections that arrive together can
+     * wait in its queue until some other connection closes, seconds under load.
+     */
+    private static final class Origin {
+        private final ReentrantLock lock = new ReentrantLock(true);
+        private final Condition freed = lock.newCondition();
+        private final ArrayDeque<Connection> idle = new ArrayDeque<>(); // guarded by lock
+        private int open; // guarded by lock
+
+        /**
+         * An idle connection, or (null) a slot reserved for a new connection, waiting for either while
+         * {@code limit} connections are open and in use.
+         */
+        Connection idleOrReserve(int limit) throws InterruptedException {
+            return acquire(limit, true);
+        }
+
+        /** A slot for a new connection, waiting for one while {@code limit} connections are in use; idle ones make room. */
+        void reserve(int limit) throws InterruptedException {
+            acquire(limit, false);
+        }
+
+        private Connection acquire(int limit, boolean reuse) throws InterruptedException {
+            lock.lock();
+            try {
+                while (true) {
+                    Connection connection;
+                    long now = System.nanoTime();
+                    while (reuse && (connection = idle.pollFirst()) != null) {
+                        if (now - connection.idleSince < IDLE_NANOS) {
+                            return connection;
+                        }
+                        connection.close();
+                    }
+                    if (limit <= 0 || open < limit) {
+                        open++;
+                        return null;
+                    }
+                    if (!reuse && !idle.isEmpty()) {
+                        idle.pollLast().close(); // room for this one's new connection
+                    } else {
+                        freed.await();
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** A connection whose response was read to its end goes back to the idle ones (or closes, past 256). */
+        void giveBack(Connection connection) {
+            lock.lock();
+            try {
+                if (idle.size() < MAX_IDLE_PER_ORIGIN) {
+                    connection.idleSince = System.nanoTime();
+                    idle.addFirst(connection);
+                    freed.signal();
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+            connection.close();
+        }
+
+        /** A connection closed, or failed to open: its slot is free. */
+        void closed() {
+            lock.lock();
+            try {
+                open--;
+                freed.signal();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        void closeIdle() {
+            List<Connection> closing;
+            lock.lock();
+            try {
+                closing = List.copyOf(idle);
+                idle.clear();
+            } finally {
+                lock.unlock();
+            }
+            closing.forEach(Connection::close);
         }
     }
 }

@@ -47,6 +47,11 @@ final class EngineLease implements Lease {
         return engine.requestHeaders();
     }
 
+    @Override
+    public int maxConnections() {
+        return engine.maxConnections();
+    }
+
     /** The engine's process this lease was granted on; null for an upstream the gateway does not run. */
     EngineProcess process() {
         return process;

@@ -87,9 +87,9 @@ class Http1ClientStreamTest {
         assertThat(poll()).isEqualTo("cut short");
     }
 
-    private String send(RequestBody body) throws IOException {
+    private String send(RequestBody body) throws IOException, InterruptedException {
         URI target = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/upload");
-        try (Http1Client.Response response = client.send(target, "POST", Map.of(), body)) {
+        try (Http1Client.Response response = client.send(target, "POST", Map.of(), body, 0)) {
             return new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
