@@ -76,6 +76,9 @@ public final class Http1Client {
             } catch (IOException e) {
                 pooled.close(); // a malformed answer: the engine did answer, so no retry
                 throw e;
+            } catch (RuntimeException e) {
+                pooled.close();
+                throw e;
             }
         }
         Connection fresh = connect(target, origin);
@@ -230,9 +233,13 @@ public final class Http1Client {
             body.close();
         }
 
-        /** Closes the connection from any thread: a read blocked on it fails, the engine sees the request cancelled. */
+        /**
+         * Closes the connection from any thread: a read blocked on it fails, the engine sees the
+         * request cancelled. After {@link #close} it does nothing: the connection may serve another
+         * request by then.
+         */
         public void abort() {
-            body.connection.close();
+            body.abort();
         }
     }
 
@@ -295,7 +302,7 @@ public final class Http1Client {
                 } else {
                     String length = first(headers, "content-length");
                     responseBody = length != null
-                            ? new Body(this, keepAlive, Long.parseLong(length.trim()), false)
+                            ? new Body(this, keepAlive, contentLength(length), false)
                             : new Body(this, false, -1, false); // ends when the engine closes
                 }
                 return new Response(status, headers, responseBody);
@@ -340,6 +347,18 @@ public final class Http1Client {
                     remaining -= n;
                 }
             }
+        }
+
+        private static long contentLength(String value) throws IOException {
+            try {
+                long length = Long.parseLong(value.strip());
+                if (length >= 0) {
+                    return length;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IOException("malformed Content-Length from the engine: " + value);
         }
 
         private int status(String statusLine) throws IOException {
@@ -448,7 +467,7 @@ public final class Http1Client {
         private final long length; // as declared, -1 when unknown
         private long remaining; // of the body, or of the current chunk; -1 for "read to the end"
         private boolean done;
-        private boolean closed;
+        private final AtomicBoolean released = new AtomicBoolean(); // given back, closed or aborted: once
 
         Body(Connection connection, boolean keepAlive, long length, boolean chunked) {
             this.connection = connection;
@@ -468,7 +487,7 @@ public final class Http1Client {
 
         @Override
         public int read(byte[] target, int offset, int len) throws IOException {
-            if (closed) {
+            if (released.get()) {
                 throw new IOException("response body closed");
             }
             if (done) {
@@ -525,14 +544,19 @@ public final class Http1Client {
 
         @Override
         public void close() {
-            if (closed) {
+            if (!released.compareAndSet(false, true)) {
                 return;
             }
-            closed = true;
             if (done && keepAlive) {
                 connection.origin.giveBack(connection);
             } else {
                 connection.close(); // unread body: the engine sees the request cancelled
+            }
+        }
+
+        void abort() {
+            if (released.compareAndSet(false, true)) {
+                connection.close();
             }
         }
     }
@@ -594,6 +618,9 @@ public final class Http1Client {
         void giveBack(Connection connection) {
             lock.lock();
             try {
+                if (connection.closed.get()) {
+                    return; // its slot is already free
+                }
                 if (idle.size() < MAX_IDLE_PER_ORIGIN) {
                     connection.idleSince = System.nanoTime();
                     idle.addFirst(connection);

@@ -69,6 +69,18 @@ class Http1ClientPoolTest {
     }
 
     @Test
+    void anAbortAfterTheResponseWasReadLeavesItsConnectionToTheNextRequest() throws Exception {
+        URI target = URI.create(first.base() + "/health");
+        Http1Client.Response response = client.send(target, "GET", Map.of(), RequestBody.of(new byte[0]), 0);
+        response.body().readAllBytes();
+        response.close();
+        response.abort(); // a client watch that fired late, when the connection was back in the pool
+
+        assertThat(get(first)).isEqualTo("ok");
+        assertThat(first.accepted.get()).as("the pooled connection served it").isEqualTo(1);
+    }
+
+    @Test
     void opensNoMoreConnectionsThanTheLimitAndHandsAFreedOneToTheNextRequest() throws Exception {
         Engine slow = new Engine(new Semaphore(0));
         try (slow;
