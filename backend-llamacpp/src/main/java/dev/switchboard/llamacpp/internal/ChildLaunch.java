@@ -25,7 +25,7 @@ import java.util.Map;
  * win over these.
  *
  * <p>The gateway holds its connections to the child below the child's HTTP workers (see {@link
- * #httpWorkers}): llama-server serves each connection on one worker of a fixed pool for as long as
+ * #connectionLimit}): llama-server serves each connection on one worker of a fixed pool for as long as
  * the connection stays open, and new connections that arrive together while fewer workers are free
  * can wait in its queue until another connection closes (seconds behind keep-alive connections).
  */
@@ -67,8 +67,7 @@ public final class ChildLaunch {
                 .protocol(PROTOCOL)
                 .stopLine(LlamaCppChildProtocol.STOP_LINE)
                 .startTimeout(options.startTimeout())
-                // one worker left for the readiness probe's connection and anyone else talking to the child
-                .maxConnections(Math.max(1, httpWorkers(model.args(), childEnvironment(options, model), CPUS) - 1));
+                .maxConnections(connectionLimit(model.args(), childEnvironment(options, model), CPUS));
         if (placement.onGpu()) {
             launch.env(VISIBLE_DEVICES_ENV, placement.visibleDevices());
         }
@@ -76,19 +75,22 @@ public final class ChildLaunch {
     }
 
     /**
-     * The HTTP workers llama-server keeps (server-http.cpp): {@code --threads-http} when set, else the
-     * larger of its slots plus 4 and the CPUs less one; the slots are {@code --parallel}, 4 when auto.
-     * An argument wins over its {@code LLAMA_ARG_} variable, as in llama-server.
+     * The most connections the gateway opens to the child: one fewer than llama-server's HTTP workers
+     * (one left for the readiness probe's connection and anyone else talking to the child), never
+     * fewer than its slots. The workers (server-http.cpp) are {@code --threads-http} when set, else
+     * the larger of the slots plus 4 and the CPUs less one; the slots are {@code --parallel}, 4 when
+     * auto. An argument wins over its {@code LLAMA_ARG_} variable, as in llama-server.
      *
      * @param cpus the CPUs the gateway sees; the child counts those online, never fewer
      */
-    static int httpWorkers(List<String> args, Map<String, String> env, int cpus) {
-        int threads = intSetting(args, env, LlamaArgs.THREADS_HTTP);
-        if (threads >= 1) {
-            return threads;
-        }
+    static int connectionLimit(List<String> args, Map<String, String> env, int cpus) {
         int slots = intSetting(args, env, LlamaArgs.N_PARALLEL);
-        return Math.max((slots >= 1 ? slots : DEFAULT_SLOTS) + 4, cpus - 1);
+        if (slots < 1) {
+            slots = DEFAULT_SLOTS;
+        }
+        int threads = intSetting(args, env, LlamaArgs.THREADS_HTTP);
+        int workers = threads >= 1 ? threads : Math.max(slots + 4, cpus - 1);
+        return Math.max(workers - 1, slots);
     }
 
     /** An option's integer value, or -1 when it is not set (or not a number: llama-server refuses it then). */

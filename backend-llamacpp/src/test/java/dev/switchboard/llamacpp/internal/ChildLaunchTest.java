@@ -137,18 +137,26 @@ class ChildLaunchTest {
 
     @Test
     void countsTheChildsHttpWorkersAsLlamaServerDoes() {
-        // --threads-http, else the larger of the slots (-np, auto 4) plus 4 and the CPUs less one
-        assertThat(ChildLaunch.httpWorkers(List.of(), Map.of(), 2)).isEqualTo(8);
-        assertThat(ChildLaunch.httpWorkers(List.of(), Map.of(), 64)).isEqualTo(63);
-        assertThat(ChildLaunch.httpWorkers(List.of("-np", "2"), Map.of(), 2)).isEqualTo(6);
-        assertThat(ChildLaunch.httpWorkers(List.of("--parallel", "-1"), Map.of(), 2))
-                .isEqualTo(8);
-        assertThat(ChildLaunch.httpWorkers(List.of("--threads-http", "3", "-np", "16"), Map.of(), 64))
-                .isEqualTo(3);
-        assertThat(ChildLaunch.httpWorkers(List.of(), Map.of("LLAMA_ARG_N_PARALLEL", "16"), 2))
-                .isEqualTo(20);
-        assertThat(ChildLaunch.httpWorkers(List.of("-np", "1"), Map.of("LLAMA_ARG_N_PARALLEL", "16"), 2))
-                .as("an argument wins over its variable")
+        // --threads-http, else the larger of the slots (-np, auto 4) plus 4 and the CPUs less one; one less
+        assertThat(ChildLaunch.connectionLimit(List.of(), Map.of(), 2)).isEqualTo(7);
+        assertThat(ChildLaunch.connectionLimit(List.of(), Map.of(), 64)).isEqualTo(62);
+        assertThat(ChildLaunch.connectionLimit(List.of("-np", "2"), Map.of(), 2))
                 .isEqualTo(5);
+        assertThat(ChildLaunch.connectionLimit(List.of("--parallel", "-1"), Map.of(), 2))
+                .isEqualTo(7);
+        assertThat(ChildLaunch.connectionLimit(List.of("--threads-http", "3", "-np", "1"), Map.of(), 64))
+                .isEqualTo(2);
+        assertThat(ChildLaunch.connectionLimit(List.of(), Map.of("LLAMA_ARG_N_PARALLEL", "16"), 2))
+                .isEqualTo(19);
+        assertThat(ChildLaunch.connectionLimit(List.of("-np", "1"), Map.of("LLAMA_ARG_N_PARALLEL", "16"), 2))
+                .as("an argument wins over its variable")
+                .isEqualTo(4);
+    }
+
+    @Test
+    void neverHoldsTheGatewayToFewerConnectionsThanTheChildHasSlots() {
+        // fewer workers than slots: cpp-httplib adds threads past them, and every slot stays usable
+        assertThat(ChildLaunch.connectionLimit(List.of("--threads-http", "4", "-np", "16"), Map.of(), 2))
+                .isEqualTo(16);
     }
 }
