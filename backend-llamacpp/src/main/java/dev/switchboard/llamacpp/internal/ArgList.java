@@ -2,6 +2,7 @@ package dev.switchboard.llamacpp.internal;
 
 import dev.switchboard.llamacpp.preset.LlamaArg;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,6 +21,20 @@ final class ArgList {
             }
         }
         return Optional.empty();
+    }
+
+    /** The option's value as llama-server reads it: the last argument, else its variable in {@code env}. */
+    static Optional<String> value(List<String> args, Map<String, String> env, LlamaArg arg) {
+        return value(args, arg).or(() -> arg.envName().map(env::get));
+    }
+
+    /** A value as an integer, when it is one. */
+    static Optional<Integer> integer(String value) {
+        try {
+            return Optional.of(Integer.parseInt(value.strip()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     /** Whether the option is given at all, under any name or negated name. */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Builds the launch of a llama-server child the way the router spawns one: the model's arguments,
@@ -84,24 +85,14 @@ public final class ChildLaunch {
      * @param cpus the CPUs the gateway sees; the child counts those online, never fewer
      */
     static int connectionLimit(List<String> args, Map<String, String> env, int cpus) {
-        int slots = intSetting(args, env, LlamaArgs.N_PARALLEL);
-        if (slots < 1) {
-            slots = DEFAULT_SLOTS;
-        }
-        int threads = intSetting(args, env, LlamaArgs.THREADS_HTTP);
-        int workers = threads >= 1 ? threads : Math.max(slots + 4, cpus - 1);
+        int slots = positive(args, env, LlamaArgs.N_PARALLEL).orElse(DEFAULT_SLOTS);
+        int workers = positive(args, env, LlamaArgs.THREADS_HTTP).orElse(Math.max(slots + 4, cpus - 1));
         return Math.max(workers - 1, slots);
     }
 
-    /** An option's integer value, or -1 when it is not set (or not a number: llama-server refuses it then). */
-    private static int intSetting(List<String> args, Map<String, String> env, LlamaArg arg) {
-        String value =
-                ArgList.value(args, arg).or(() -> arg.envName().map(env::get)).orElse("-1");
-        try {
-            return Integer.parseInt(value.strip());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+    /** An option's value when it is a positive number (-1 is auto; llama-server refuses what is not a number). */
+    private static Optional<Integer> positive(List<String> args, Map<String, String> env, LlamaArg arg) {
+        return ArgList.value(args, env, arg).flatMap(ArgList::integer).filter(n -> n >= 1);
     }
 
     /** The environment the child runs with: the gateway's, the backend's, then the model's. */

@@ -107,7 +107,7 @@ public final class ModelMemory {
     /** {@code -ngl}: a number, or {@code auto}/{@code all}/negative for every layer. */
     private static int gpuLayers(List<String> args) {
         return ArgList.value(args, LlamaArgs.N_GPU_LAYERS)
-                .flatMap(ModelMemory::parseInt)
+                .flatMap(ArgList::integer)
                 .filter(n -> n >= 0)
                 .orElse(EstimateOptions.ALL_LAYERS);
     }
@@ -124,15 +124,7 @@ public final class ModelMemory {
     }
 
     private static Optional<Integer> positiveInt(Optional<String> value) {
-        return value.flatMap(ModelMemory::parseInt).filter(n -> n > 0);
-    }
-
-    private static Optional<Integer> parseInt(String value) {
-        try {
-            return Optional.of(Integer.parseInt(value.strip()));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+        return value.flatMap(ArgList::integer).filter(n -> n > 0);
     }
 
     private GgufModel read(List<Path> shards) throws IOException {
